@@ -56,3 +56,8 @@ require (
 )
 
 tool github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
+
+ignore (
+	./cdk.out
+	./node_modules
+)

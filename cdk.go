@@ -1,0 +1,52 @@
+// Command cdk is the CDK app: it reads the configuration from the CDK
+// context, validates all of it, and only then defines and synthesizes the
+// table's stack and the writers' stacks.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/stacks"
+)
+
+func main() {
+	err := run()
+	jsii.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	app := awscdk.NewApp(nil)
+	context, _ := app.Node().GetAllContext(nil).(map[string]interface{})
+	cfg, err := stacks.ConfigFromContext(context, stacks.KnownRegions())
+	if err != nil {
+		return fmt.Errorf("invalid configuration (cdk.json context or -c):\n%w", err)
+	}
+	moduleRoot, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
+		return err
+	}
+	return synth(app)
+}
+
+// synth turns a failure inside synthesis (such as a failed go build of the
+// function, raised through jsii as a panic) into an error.
+func synth(app awscdk.App) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synthesis failed: %v", r)
+		}
+	}()
+	app.Synth(nil)
+	return nil
+}

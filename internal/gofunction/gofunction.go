@@ -1,0 +1,107 @@
+// Package gofunction provides GoFunction, a Lambda function whose code is a Go
+// command compiled locally with `go build` at synthesis time (no Docker).
+package gofunction
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
+)
+
+// Props configures a GoFunction.
+type Props struct {
+	// ModuleRoot is the directory holding the go.mod of the function's code.
+	ModuleRoot string
+	// Entry is the main package's directory relative to ModuleRoot, such as
+	// "runtime/writer".
+	Entry string
+	// Function holds every other property of the function. Code, Handler and
+	// Runtime are set by GoFunction (the runtime is provided.al2023);
+	// Architecture defaults to ARM_64.
+	Function awslambda.FunctionProps
+}
+
+// GoFunction is an awslambda.Function built from Go sources.
+type GoFunction struct {
+	constructs.Construct
+	// Function is the Lambda function.
+	Function awslambda.Function
+}
+
+// New defines a GoFunction. The binary is built only for stacks the CLI
+// selected (Stack.BundlingRequired); the asset hash is computed from the
+// function's Go sources, go.mod, go.sum and build flags, so that a re-synth
+// with nothing changed reuses the earlier build and changes no asset. It
+// returns an error, before defining anything, when the sources cannot be
+// listed.
+func New(scope constructs.Construct, id string, props *Props) (*GoFunction, error) {
+	fn := props.Function
+	if fn.Architecture == nil {
+		fn.Architecture = awslambda.Architecture_ARM_64()
+	}
+	goarch, err := goarchOf(*fn.Architecture.Name())
+	if err != nil {
+		return nil, err
+	}
+	hash, err := SourceHash(context.Background(), props.ModuleRoot, props.Entry, goarch)
+	if err != nil {
+		return nil, err
+	}
+
+	construct := constructs.NewConstruct(scope, jsii.String(id))
+	fn.Runtime = awslambda.Runtime_PROVIDED_AL2023()
+	fn.Handler = jsii.String("bootstrap")
+	fn.Code = awslambda.Code_FromAsset(jsii.String(props.ModuleRoot), &awss3assets.AssetOptions{
+		AssetHash:     jsii.String(hash),
+		AssetHashType: awscdk.AssetHashType_CUSTOM,
+		Bundling: &awscdk.BundlingOptions{
+			// Never pulled: the local bundler always builds or fails.
+			Image: awscdk.DockerImage_FromRegistry(jsii.String("local-go-build-only")),
+			Local: &localBundler{options: gobuild.Options{
+				ModuleRoot: props.ModuleRoot,
+				Entry:      props.Entry,
+				GOARCH:     goarch,
+				Log:        os.Stderr,
+			}},
+		},
+	})
+	return &GoFunction{
+		Construct: construct,
+		Function:  awslambda.NewFunction(construct, jsii.String("Function"), &fn),
+	}, nil
+}
+
+func goarchOf(architecture string) (string, error) {
+	switch architecture {
+	case "arm64":
+		return "arm64", nil
+	case "x86_64":
+		return "amd64", nil
+	}
+	return "", fmt.Errorf("gofunction: architecture %q: want arm64 or x86_64", architecture)
+}
+
+// localBundler builds the function with the host's Go toolchain.
+type localBundler struct {
+	options gobuild.Options
+}
+
+// TryBundle builds the binary into outputDir. A failed build cannot fall back
+// to Docker (there is none to fall back to, and a silent fallback would hide
+// the compiler's message): it stops synthesis with that message.
+func (b *localBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
+	o := b.options
+	o.OutputDir = *outputDir
+	if err := gobuild.Build(context.Background(), o); err != nil {
+		panic(err)
+	}
+	return jsii.Bool(true)
+}

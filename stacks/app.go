@@ -1,0 +1,58 @@
+// Package stacks defines the app's configuration, its two kinds of stack
+// (the table in account A, a writer in each other account) and how they are
+// linked.
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// App is every stack the configuration defines.
+type App struct {
+	Table   *TableStack
+	Writers []*WriterStack
+}
+
+// Build adds the table's stack and one stack per writer to scope. The stacks
+// are linked by literal ARNs computed from cfg, never by CloudFormation
+// exports, which cannot cross accounts; so they can be deployed in either
+// order. moduleRoot is the directory holding go.mod.
+func Build(scope constructs.Construct, cfg Config, moduleRoot string) (*App, error) {
+	tableArn := cfg.TableArn()
+	grants := make([]Grant, len(cfg.Writers))
+	for i, w := range cfg.Writers {
+		grants[i] = Grant{Sid: w.Name, Account: w.Account, RoleArn: w.RoleArn(), Actions: w.Actions}
+	}
+
+	app := &App{Table: NewTableStack(scope, TableStackName, &TableStackProps{
+		StackProps: stackProps(cfg.TableAccount, cfg.TableRegion, "DynamoDB table "+cfg.TableName+" shared with writers in other accounts"),
+		TableName:  cfg.TableName,
+		Grants:     grants,
+	})}
+	for _, w := range cfg.Writers {
+		ws, err := NewWriterStack(scope, w.StackName(), &WriterStackProps{
+			StackProps: stackProps(w.Account, w.Region, "Writer "+w.Name+": writes to "+tableArn+" from account "+w.Account),
+			RoleName:   w.RoleName,
+			TableArn:   tableArn,
+			Actions:    w.Actions,
+			ModuleRoot: moduleRoot,
+		})
+		if err != nil {
+			return nil, err
+		}
+		app.Writers = append(app.Writers, ws)
+	}
+	return app, nil
+}
+
+// stackProps pins a stack to an explicit account and region: with
+// CDK_DEFAULT_ACCOUNT both stacks would get the account of the one --profile
+// in use.
+func stackProps(account, region, description string) awscdk.StackProps {
+	return awscdk.StackProps{
+		Env:         &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)},
+		Description: jsii.String(description),
+	}
+}

@@ -1,0 +1,331 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Context keys the app reads. Their defaults live in cdk.json; any of them can
+// be overridden with `cdk synth -c key=value`.
+const (
+	KeyTableAccount = "tableAccount"
+	KeyTableRegion  = "tableRegion"
+	KeyTableName    = "tableName"
+	KeyWriters      = "writers"
+)
+
+var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters}
+
+// DefaultActions is what a writer is granted when its config names no
+// actions: the one call the writer function makes.
+var DefaultActions = []string{"dynamodb:PutItem"}
+
+// ItemActions are the DynamoDB data-plane item actions a writer may be
+// granted. Table-level actions (DeleteTable, UpdateTable, PutResourcePolicy,
+// ...) and wildcards are never granted across accounts by this app.
+var ItemActions = []string{
+	"dynamodb:GetItem",
+	"dynamodb:BatchGetItem",
+	"dynamodb:Query",
+	"dynamodb:Scan",
+	"dynamodb:ConditionCheckItem",
+	"dynamodb:PutItem",
+	"dynamodb:UpdateItem",
+	"dynamodb:DeleteItem",
+	"dynamodb:BatchWriteItem",
+	"dynamodb:PartiQLSelect",
+	"dynamodb:PartiQLInsert",
+	"dynamodb:PartiQLUpdate",
+	"dynamodb:PartiQLDelete",
+}
+
+// Config is the whole app's configuration: one table and the writers that
+// may write to it from other accounts.
+type Config struct {
+	// TableAccount is the 12-digit ID of the account that owns the table (A).
+	TableAccount string
+	// TableRegion is the region the table lives in.
+	TableRegion string
+	// TableName is the table's physical name.
+	TableName string
+	// Writers are the workloads granted access, each in its own stack.
+	Writers []Writer
+}
+
+// Writer is one workload in another account that writes to the table.
+type Writer struct {
+	// Name identifies the writer; its stack is named Name + "Stack".
+	Name string `json:"name"`
+	// Account is the 12-digit ID of the writer's account (B).
+	Account string `json:"account"`
+	// Region is where the writer's function runs. Default: the table's region.
+	Region string `json:"region"`
+	// RoleName is the physical name of the writer's IAM role.
+	RoleName string `json:"roleName"`
+	// Actions are the DynamoDB item actions granted. Default: DefaultActions.
+	Actions []string `json:"actions"`
+}
+
+// StackName is the name of the writer's stack.
+func (w Writer) StackName() string { return w.Name + "Stack" }
+
+// TableStackName is the name of the table's stack.
+const TableStackName = "TableStack"
+
+var (
+	accountPattern   = regexp.MustCompile(`^[0-9]{12}$`)
+	tableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+	roleNamePattern  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+	writerNameRule   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,59}$`)
+)
+
+// ConfigFromContext reads and validates the app's configuration from the CDK
+// context (all of it, as Node.GetAllContext returns it). Values from cdk.json
+// arrive as JSON values, values from `-c key=value` as strings; both are
+// accepted. knownRegions lists the region names the config may use. Every
+// problem is reported, joined into one error.
+func ConfigFromContext(context map[string]any, knownRegions []string) (Config, error) {
+	var errs []error
+	errs = append(errs, checkTypos(context)...)
+
+	var cfg Config
+	var err error
+	if cfg.TableAccount, err = stringValue(context, KeyTableAccount); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.TableRegion, err = stringValue(context, KeyTableRegion); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.TableName, err = stringValue(context, KeyTableName); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.Writers, err = writersValue(context); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	cfg.applyDefaults()
+	if err := cfg.Validate(knownRegions); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func (c *Config) applyDefaults() {
+	for i := range c.Writers {
+		w := &c.Writers[i]
+		if w.Region == "" {
+			w.Region = c.TableRegion
+		}
+		if w.Actions == nil {
+			w.Actions = slices.Clone(DefaultActions)
+		}
+	}
+}
+
+// Validate checks every rule on c and reports every broken one.
+func (c Config) Validate(knownRegions []string) error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+
+	checkAccount(KeyTableAccount, c.TableAccount, add)
+	checkRegion(KeyTableRegion, c.TableRegion, knownRegions, add)
+	if !tableNamePattern.MatchString(c.TableName) {
+		add(KeyTableName, "got %q, want 3 to 255 characters of A-Z a-z 0-9 _ . -", c.TableName)
+	}
+	if len(c.Writers) == 0 {
+		add(KeyWriters, "got an empty list, want at least one writer")
+	}
+
+	names := map[string]int{}
+	roles := map[string]int{}
+	for i, w := range c.Writers {
+		key := fmt.Sprintf("%s[%d]", KeyWriters, i)
+		switch {
+		case !writerNameRule.MatchString(w.Name):
+			add(key+".name", "got %q, want a letter then up to 59 letters or digits (the stack is named name+\"Stack\")", w.Name)
+		case w.StackName() == TableStackName:
+			add(key+".name", "got %q, which would name its stack %s like the table's stack", w.Name, TableStackName)
+		}
+		if j, dup := names[w.Name]; dup {
+			add(key+".name", "got %q, already used by writers[%d]; writer names must be unique", w.Name, j)
+		}
+		names[w.Name] = i
+
+		checkAccount(key+".account", w.Account, add)
+		if w.Account == c.TableAccount && accountPattern.MatchString(w.Account) {
+			add(key+".account", "got %q, the table's own account; a writer must be in another account", w.Account)
+		}
+		checkRegion(key+".region", w.Region, knownRegions, add)
+
+		if !roleNamePattern.MatchString(w.RoleName) {
+			add(key+".roleName", "got %q, want 1 to 64 characters of A-Z a-z 0-9 + = , . @ _ -", w.RoleName)
+		}
+		roleID := w.Account + "/" + strings.ToLower(w.RoleName) // IAM role names are case-insensitive
+		if j, dup := roles[roleID]; dup {
+			add(key+".roleName", "got %q, already used by writers[%d] in account %s; role names must be unique within an account", w.RoleName, j, w.Account)
+		}
+		roles[roleID] = i
+
+		checkActions(key+".actions", w.Actions, add)
+	}
+	return errors.Join(errs...)
+}
+
+func checkAccount(key, account string, add func(key, format string, args ...any)) {
+	if !accountPattern.MatchString(account) {
+		add(key, "got %q, want 12 digits", account)
+	}
+}
+
+func checkRegion(key, region string, known []string, add func(key, format string, args ...any)) {
+	if !slices.Contains(known, region) {
+		add(key, "got %q, want a known AWS region such as us-east-1", region)
+	}
+}
+
+func checkActions(key string, actions []string, add func(key, format string, args ...any)) {
+	if len(actions) == 0 {
+		add(key, "got an empty list, want at least one action (or leave it out for %s)", strings.Join(DefaultActions, ", "))
+	}
+	seen := map[string]bool{}
+	for i, a := range actions {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		switch {
+		case strings.ContainsAny(a, "*?"):
+			add(k, "got %q, wildcards are not allowed; name each item action", a)
+		case !strings.HasPrefix(a, "dynamodb:"):
+			add(k, "got %q, not a DynamoDB action; want one of %s", a, strings.Join(ItemActions, ", "))
+		case !slices.Contains(ItemActions, a):
+			add(k, "got %q, not a DynamoDB data-plane item action; want one of %s", a, strings.Join(ItemActions, ", "))
+		case seen[a]:
+			add(k, "got %q twice", a)
+		}
+		seen[a] = true
+	}
+}
+
+// checkTypos reports context keys that look like misspellings of the app's
+// own keys, which would otherwise be ignored without a word.
+func checkTypos(context map[string]any) []error {
+	var errs []error
+	for _, key := range sortedKeys(context) {
+		if slices.Contains(contextKeys, key) {
+			continue
+		}
+		for _, known := range contextKeys {
+			if editDistance(strings.ToLower(key), strings.ToLower(known)) <= 2 {
+				errs = append(errs, fmt.Errorf("%s: unknown context key; did you mean %q?", key, known))
+				break
+			}
+		}
+	}
+	return errs
+}
+
+func stringValue(context map[string]any, key string) (string, error) {
+	v, ok := context[key]
+	if !ok || v == nil {
+		return "", fmt.Errorf("%s: missing; set it in cdk.json or with -c %s=...", key, key)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%s: got %s, want a string (quote it in cdk.json)", key, jsonKind(v))
+	}
+	return s, nil
+}
+
+// writersValue decodes the writers list, given as JSON in cdk.json or as a
+// JSON string with -c writers='[...]'. Unknown fields are errors.
+func writersValue(context map[string]any) ([]Writer, error) {
+	v, ok := context[KeyWriters]
+	if !ok || v == nil {
+		return nil, fmt.Errorf("%s: missing; set it in cdk.json or with -c %s='[...]'", KeyWriters, KeyWriters)
+	}
+	raw, ok := v.(string)
+	if !ok {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", KeyWriters, err)
+		}
+		raw = string(b)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &items); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON list of writer objects: %v", KeyWriters, err)
+	}
+	writers := make([]Writer, len(items))
+	var errs []error
+	for i, item := range items {
+		dec := json.NewDecoder(bytes.NewReader(item))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&writers[i]); err != nil {
+			errs = append(errs, fmt.Errorf("%s[%d]: %s", KeyWriters, i, decodeMessage(err)))
+		}
+	}
+	return writers, errors.Join(errs...)
+}
+
+func decodeMessage(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Sprintf("%s: got %s, want %s", typeErr.Field, typeErr.Value, typeErr.Type)
+	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Sprintf("unknown field %s; known fields: name, account, region, roleName, actions", field)
+	}
+	return err.Error()
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

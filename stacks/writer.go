@@ -1,0 +1,102 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/gofunction"
+)
+
+// WriterEntry is the writer function's main package, relative to the module
+// root.
+const WriterEntry = "runtime/writer"
+
+// WriterStackProps configures a WriterStack.
+type WriterStackProps struct {
+	awscdk.StackProps
+	// RoleName is the role's physical name; the table's resource policy names
+	// the role by its ARN, so the name must be fixed.
+	RoleName string
+	// TableArn is the full ARN of the table in the other account.
+	TableArn string
+	// Actions are the DynamoDB item actions granted on the table.
+	Actions []string
+	// ModuleRoot is the directory holding go.mod; the function is built from
+	// WriterEntry below it.
+	ModuleRoot string
+}
+
+// WriterStack holds, in account B, the role and the function that writes to
+// the table in account A.
+type WriterStack struct {
+	awscdk.Stack
+	// Role is the function's execution role.
+	Role awsiam.Role
+	// Function is the writer function.
+	Function awslambda.Function
+}
+
+// NewWriterStack defines the writer's role, function, log group and
+// dead-letter queue.
+func NewWriterStack(scope constructs.Construct, id string, props *WriterStackProps) (*WriterStack, error) {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+
+	role := awsiam.NewRole(stack, jsii.String("Role"), &awsiam.RoleProps{
+		RoleName:    jsii.String(props.RoleName),
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Writes to the DynamoDB table " + props.TableArn),
+	})
+	// The identity side of the cross-account grant: the same actions as the
+	// table's resource policy, on exactly that table. Both sides must allow.
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteTable"),
+		Actions:   jsii.Strings(props.Actions...),
+		Resources: jsii.Strings(props.TableArn),
+	}))
+
+	logGroup := awslogs.NewLogGroup(stack, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_THREE_MONTHS,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	logGroup.GrantWrite(role)
+
+	deadLetters := awssqs.NewQueue(stack, jsii.String("DeadLetterQueue"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
+	})
+
+	fn, err := gofunction.New(stack, "Writer", &gofunction.Props{
+		ModuleRoot: props.ModuleRoot,
+		Entry:      WriterEntry,
+		Function: awslambda.FunctionProps{
+			Description:     jsii.String("Writes items to " + props.TableArn),
+			Role:            role,
+			Environment:     &map[string]*string{"TABLE_ARN": jsii.String(props.TableArn)},
+			LogGroup:        logGroup,
+			LoggingFormat:   awslambda.LoggingFormat_JSON,
+			DeadLetterQueue: deadLetters,
+			MemorySize:      jsii.Number(128),
+			Timeout:         awscdk.Duration_Seconds(jsii.Number(10)),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{
+		Value:       role.RoleArn(),
+		Description: jsii.String("ARN of the writer role; the table's resource policy names it"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
+		Value:       fn.Function.FunctionName(),
+		Description: jsii.String("Name of the writer function; invoke it to write an item"),
+	})
+	return &WriterStack{Stack: stack, Role: role, Function: fn.Function}, nil
+}
