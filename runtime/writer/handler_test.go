@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+)
+
+const testTableARN = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+
+var testNow = time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("CET", 3600))
+
+// fakeDB records PutItem calls and answers with err.
+type fakeDB struct {
+	calls []*dynamodb.PutItemInput
+	err   error
+}
+
+func (f *fakeDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	f.calls = append(f.calls, in)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+func newTestHandler(db ItemPutter, log io.Writer) *Handler {
+	if log == nil {
+		log = io.Discard
+	}
+	return &Handler{
+		DB:       db,
+		TableARN: testTableARN,
+		Log:      slog.New(slog.NewJSONHandler(log, nil)),
+		Now:      func() time.Time { return testNow },
+	}
+}
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func n(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
+
+func TestInvokeWritesSeedItemForEmptyEvent(t *testing.T) {
+	for _, payload := range []string{`{}`, ``, " \n", `{"overwrite": false}`} {
+		t.Run(payload, func(t *testing.T) {
+			db := &fakeDB{}
+			out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(payload))
+			if err != nil {
+				t.Fatalf("Invoke(%q): %v", payload, err)
+			}
+			if len(db.calls) != 1 {
+				t.Fatalf("PutItem called %d times, want 1", len(db.calls))
+			}
+			in := db.calls[0]
+			if *in.TableName != testTableARN {
+				t.Errorf("TableName = %q, want the full table ARN %q", *in.TableName, testTableARN)
+			}
+			want := map[string]types.AttributeValue{
+				"category": s("Fruit"), "item": s("Apple"), "time": s("2025-03-04T04:06:07Z"),
+			}
+			if !reflect.DeepEqual(in.Item, want) {
+				t.Errorf("Item = %#v, want the seed's item %#v", in.Item, want)
+			}
+			if in.ConditionExpression == nil || *in.ConditionExpression != "attribute_not_exists(#pk)" ||
+				in.ExpressionAttributeNames["#pk"] != "category" {
+				t.Errorf("put is not conditional on the key not existing: %v %v", in.ConditionExpression, in.ExpressionAttributeNames)
+			}
+			wantOut := `{"tableArn":"` + testTableARN + `","key":{"category":"Fruit","item":"Apple"},"time":"2025-03-04T04:06:07Z","overwrite":false}`
+			if string(out) != wantOut {
+				t.Errorf("response = %s, want %s", out, wantOut)
+			}
+		})
+	}
+}
+
+func TestInvokeWritesCustomItem(t *testing.T) {
+	db := &fakeDB{}
+	payload := `{"category":"Vegetable","item":"Leek","time":"yesterday","price":12345678901234567890123456789012345678,
+		"organic":true,"origin":null,"tags":["green",2],"stock":{"shop":{"count":3}},"note":""}`
+	out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(payload))
+	if err != nil {
+		t.Fatalf("Invoke: %v", err)
+	}
+	want := map[string]types.AttributeValue{
+		"category": s("Vegetable"),
+		"item":     s("Leek"),
+		"time":     s("yesterday"), // the event's own time is kept
+		"price":    n("12345678901234567890123456789012345678"),
+		"organic":  &types.AttributeValueMemberBOOL{Value: true},
+		"origin":   &types.AttributeValueMemberNULL{Value: true},
+		"tags":     &types.AttributeValueMemberL{Value: []types.AttributeValue{s("green"), n("2")}},
+		"stock": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+			"shop": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"count": n("3")}},
+		}},
+		"note": s(""),
+	}
+	if got := db.calls[0].Item; !reflect.DeepEqual(got, want) {
+		t.Errorf("Item =\n%#v\nwant\n%#v", got, want)
+	}
+	var resp Response
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("response %s: %v", out, err)
+	}
+	wantResp := Response{TableARN: testTableARN, Key: Key{"Vegetable", "Leek"}, Time: "yesterday"}
+	if resp != wantResp {
+		t.Errorf("response = %+v, want %+v", resp, wantResp)
+	}
+}
+
+func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
+	db := &fakeDB{}
+	out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple","overwrite":true}`))
+	if err != nil {
+		t.Fatalf("Invoke: %v", err)
+	}
+	in := db.calls[0]
+	if in.ConditionExpression != nil || in.ExpressionAttributeNames != nil {
+		t.Errorf("overwrite:true put has a condition: %v %v", *in.ConditionExpression, in.ExpressionAttributeNames)
+	}
+	if _, stored := in.Item["overwrite"]; stored {
+		t.Error(`"overwrite" is stored as an attribute; it is an option of the event`)
+	}
+	if !strings.Contains(string(out), `"overwrite":true`) {
+		t.Errorf("response %s does not say it overwrote", out)
+	}
+}
+
+func TestInvokeRejectsBadEvents(t *testing.T) {
+	deep := strings.Repeat(`{"m":`, 33) + `1` + strings.Repeat(`}`, 33)
+	longName := strings.Repeat("n", 65536)
+	tests := []struct {
+		name      string
+		payload   string
+		wantField string
+		wantRule  string
+	}{
+		{"not JSON", `{"category":`, "", "not valid JSON"},
+		{"trailing data", `{} {}`, "", "trailing data"},
+		{"array", `[{"category":"a","item":"b"}]`, "", "got an array, want a JSON object"},
+		{"string", `"Apple"`, "", "got a string, want a JSON object"},
+		{"number", `42`, "", "got a number, want a JSON object"},
+		{"null", `null`, "", "got null, want a JSON object"},
+		{"missing category", `{"item":"Apple"}`, "category", "missing; want a non-empty string (the table's partition key)"},
+		{"missing item", `{"category":"Fruit"}`, "item", "missing; want a non-empty string (the table's sort key)"},
+		{"only other attributes", `{"colour":"red"}`, "category", "missing"},
+		{"empty category", `{"category":"","item":"Apple"}`, "category", "empty; want a non-empty string"},
+		{"empty item", `{"category":"Fruit","item":""}`, "item", "empty; want a non-empty string"},
+		{"category is a number", `{"category":1,"item":"Apple"}`, "category", "got a number, want a non-empty string"},
+		{"category is null", `{"category":null,"item":"Apple"}`, "category", "got null, want a non-empty string"},
+		{"item is a boolean", `{"category":"Fruit","item":true}`, "item", "got a boolean, want a non-empty string"},
+		{"item is an object", `{"category":"Fruit","item":{"S":"Apple"}}`, "item", "got an object, want a non-empty string"},
+		{"category over 2048 bytes", `{"category":"` + strings.Repeat("c", 2049) + `","item":"Apple"}`, "category", "2049 bytes, over DynamoDB's limit of 2048 bytes for a partition key"},
+		{"item over 1024 bytes", `{"category":"Fruit","item":"` + strings.Repeat("i", 1025) + `"}`, "item", "1025 bytes, over DynamoDB's limit of 1024 bytes for a sort key"},
+		{"overwrite is a string", `{"category":"Fruit","item":"Apple","overwrite":"yes"}`, "overwrite", "got a string, want true or false"},
+		{"time is a number", `{"category":"Fruit","item":"Apple","time":1700000000}`, "time", "got a number, want a string"},
+		{"empty attribute name", `{"category":"Fruit","item":"Apple","":1}`, "", "empty attribute name"},
+		{"empty nested attribute name", `{"category":"Fruit","item":"Apple","stock":{"":1}}`, "stock.", "empty attribute name"},
+		{"empty name in a map in a list", `{"category":"Fruit","item":"Apple","l":[0,{"":1}]}`, "l[1].", "empty attribute name"},
+		{"attribute name over 64 KB", `{"category":"Fruit","item":"Apple","` + longName + `":1}`, longName[:64] + "...", "attribute name is 65536 bytes, over DynamoDB's limit of 65535"},
+		{"nested 33 levels", `{"category":"Fruit","item":"Apple","m":` + deep + `}`, "", "nested 33 levels deep, over DynamoDB's limit of 32"},
+		{"item over 400 KB", `{"category":"Fruit","item":"Apple","data":"` + strings.Repeat("x", 400*1024) + `"}`, "", "over DynamoDB's limit of 409600 bytes (400 KB)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := &fakeDB{}
+			out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(tt.payload))
+			var invalid *InvalidEventError
+			if !errors.As(err, &invalid) {
+				t.Fatalf("Invoke = %s, %v; want an InvalidEventError", out, err)
+			}
+			if tt.wantField != "" || tt.name == "empty attribute name" {
+				if invalid.Field != tt.wantField {
+					t.Errorf("Field = %q, want %q", invalid.Field, tt.wantField)
+				}
+			}
+			if !strings.Contains(invalid.Rule, tt.wantRule) {
+				t.Errorf("Rule = %q, want it to contain %q", invalid.Rule, tt.wantRule)
+			}
+			if len(db.calls) != 0 {
+				t.Errorf("PutItem called %d times for a bad event, want 0", len(db.calls))
+			}
+		})
+	}
+}
+
+func TestInvokeItemSizeLimitBoundary(t *testing.T) {
+	// category(8)+"Fruit"(5) + item(4)+"Apple"(5) + time(4)+"2025-03-04T04:06:07Z"(20) + data(4) = 50 bytes
+	// besides the data value.
+	const fixed = 50
+	for _, tt := range []struct {
+		size    int
+		wantErr bool
+	}{{maxItemBytes, false}, {maxItemBytes + 1, true}} {
+		db := &fakeDB{}
+		payload := `{"category":"Fruit","item":"Apple","data":"` + strings.Repeat("x", tt.size-fixed) + `"}`
+		_, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(payload))
+		if gotErr := err != nil; gotErr != tt.wantErr {
+			t.Errorf("item of %d bytes: err = %v, want error: %v", tt.size, err, tt.wantErr)
+		}
+	}
+}
+
+func TestItemSizeFollowsDynamoDBRules(t *testing.T) {
+	item := map[string]types.AttributeValue{
+		"s": s("héllo"),                                                 // 1 + 6
+		"n": n("-123.45e10"),                                            // 1 + (5+1)/2+1 = 1 + 4
+		"b": &types.AttributeValueMemberBOOL{Value: true},               // 1 + 1
+		"l": &types.AttributeValueMemberL{Value: []types.AttributeValue{ // 1 + 3 + (1+1) + (1+2)
+			s("a"), s("bb"),
+		}},
+		"m": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"k": s("v")}}, // 1 + 3 + 1+1+1
+	}
+	if got, want := itemSize(item), 7+5+2+9+7; got != want {
+		t.Errorf("itemSize = %d, want %d", got, want)
+	}
+}
+
+func TestInvokeConflictNamesTheKey(t *testing.T) {
+	db := &fakeDB{err: &types.ConditionalCheckFailedException{Message: new("The conditional request failed")}}
+	_, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple"}`))
+	var exists *ItemExistsError
+	if !errors.As(err, &exists) {
+		t.Fatalf("err = %v (%T), want an ItemExistsError", err, err)
+	}
+	if exists.Key != (Key{"Fruit", "Apple"}) || exists.TableARN != testTableARN {
+		t.Errorf("ItemExistsError = %+v, want key Fruit/Apple in %s", exists, testTableARN)
+	}
+	for _, want := range []string{`category="Fruit" item="Apple" already exists`, `"overwrite": true`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+func TestInvokeReportsDynamoDBErrorsWithHints(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		wantHint string
+	}{
+		{"access denied", &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "User is not authorized"}, "check the account and region in TABLE_ARN, the table's resource policy"},
+		{"unknown credentials", &smithy.GenericAPIError{Code: "UnrecognizedClientException"}, "access denied"},
+		{"table missing", &types.ResourceNotFoundException{Message: new("Requested resource not found")}, "the table does not exist in the account and region of TABLE_ARN; is TableStack deployed there?"},
+		{"throughput exceeded after retries", &retry.MaxAttemptsError{Attempt: 3, Err: &types.ProvisionedThroughputExceededException{}}, "throttled after the SDK's retries; retry later"},
+		{"request limit", &types.RequestLimitExceeded{}, "retry later"},
+		{"throttling", &smithy.GenericAPIError{Code: "ThrottlingException"}, "retry later"},
+		{"validation", &smithy.GenericAPIError{Code: "ValidationException"}, "DynamoDB rejected the item"},
+		{"deadline", context.DeadlineExceeded, "ran out of time"},
+		{"other", errors.New("connection refused"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := &fakeDB{err: tt.err}
+			_, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple"}`))
+			var werr *WriteError
+			if !errors.As(err, &werr) {
+				t.Fatalf("err = %v (%T), want a WriteError", err, err)
+			}
+			if !errors.Is(err, tt.err) {
+				t.Errorf("WriteError does not wrap the SDK's error %v", tt.err)
+			}
+			if tt.wantHint == "" && werr.Hint != "" || !strings.Contains(werr.Hint, tt.wantHint) {
+				t.Errorf("Hint = %q, want %q", werr.Hint, tt.wantHint)
+			}
+			if !strings.Contains(err.Error(), `category="Fruit" item="Apple"`) || !strings.Contains(err.Error(), testTableARN) {
+				t.Errorf("error %q does not name the key and table", err)
+			}
+		})
+	}
+}
+
+// deadlineDB blocks until the call's context is done, as a hung network call would.
+type deadlineDB struct{}
+
+func (deadlineDB) PutItem(ctx context.Context, _ *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestInvokeHonoursTheInvocationDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := newTestHandler(deadlineDB{}, nil).Invoke(ctx, []byte(`{}`))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the deadline's error", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("Invoke returned after %v, long after the 50ms deadline", elapsed)
+	}
+}
+
+func TestInvokeLogsJSONWithRequestIDAndOnlyTheKey(t *testing.T) {
+	const secret = "do-not-log-me"
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-123"})
+	for _, tt := range []struct {
+		name    string
+		payload string
+		db      *fakeDB
+		level   string
+	}{
+		{"written", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{}, "INFO"},
+		{"rejected", `{"category":"Fruit","item":"Apple","note":"` + secret + `","":1}`, &fakeDB{}, "WARN"},
+		{"exists", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{err: &types.ConditionalCheckFailedException{}}, "WARN"},
+		{"failed", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{err: &types.ResourceNotFoundException{}}, "ERROR"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			newTestHandler(tt.db, &logs).Invoke(ctx, []byte(tt.payload))
+			if strings.Contains(logs.String(), secret) {
+				t.Errorf("logs contain an item attribute's value:\n%s", logs.String())
+			}
+			var rec map[string]any
+			if err := json.Unmarshal(logs.Bytes(), &rec); err != nil {
+				t.Fatalf("log is not one JSON record: %v\n%s", err, logs.String())
+			}
+			if rec["requestId"] != "req-123" || rec["level"] != tt.level {
+				t.Errorf("log record %v: want requestId req-123 and level %s", rec, tt.level)
+			}
+		})
+	}
+}
