@@ -214,9 +214,9 @@ func TestInvokeItemSizeLimitBoundary(t *testing.T) {
 
 func TestItemSizeFollowsDynamoDBRules(t *testing.T) {
 	item := map[string]types.AttributeValue{
-		"s": s("héllo"),                                                 // 1 + 6
-		"n": n("-123.45e10"),                                            // 1 + (5+1)/2+1 = 1 + 4
-		"b": &types.AttributeValueMemberBOOL{Value: true},               // 1 + 1
+		"s": s("héllo"),                                   // 1 + 6
+		"n": n("-123.45e10"),                              // 1 + (5+1)/2+1 = 1 + 4
+		"b": &types.AttributeValueMemberBOOL{Value: true}, // 1 + 1
 		"l": &types.AttributeValueMemberL{Value: []types.AttributeValue{ // 1 + 3 + (1+1) + (1+2)
 			s("a"), s("bb"),
 		}},
