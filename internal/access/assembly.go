@@ -1,0 +1,188 @@
+package access
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Template is one synthesized CloudFormation template and the environment
+// its stack deploys to.
+type Template struct {
+	// Stack is the stack's artifact name in the cloud assembly.
+	Stack string
+	// Account is the 12-digit account id, or "" when the stack is
+	// environment-agnostic.
+	Account string
+	// Region is the region, or "" when the stack is environment-agnostic.
+	Region string
+	// Resources maps logical ids to resources.
+	Resources map[string]Resource
+	// Parameters holds the names of the template's parameters.
+	Parameters map[string]bool
+}
+
+// Resource is one entry of a template's Resources section.
+type Resource struct {
+	Type       string         `json:"Type"`
+	Properties map[string]any `json:"Properties"`
+}
+
+// Partition is the AWS partition of the template's region: "aws-cn" for
+// cn-* regions, "aws-us-gov" for us-gov-*, otherwise "aws". It is "" when
+// the region is unknown.
+func (t *Template) Partition() string {
+	return partitionOf(t.Region)
+}
+
+func partitionOf(region string) string {
+	switch {
+	case region == "":
+		return ""
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	default:
+		return "aws"
+	}
+}
+
+// manifest is the part of a cloud assembly's manifest.json read here.
+type manifest struct {
+	Artifacts map[string]struct {
+		Type        string `json:"type"`
+		Environment string `json:"environment"`
+		Properties  struct {
+			TemplateFile  string `json:"templateFile"`
+			DirectoryName string `json:"directoryName"`
+		} `json:"properties"`
+	} `json:"artifacts"`
+}
+
+// LoadAssembly reads every stack template of the cloud assembly in dir (a
+// cdk.out directory). Stacks and their environments come from manifest.json,
+// including nested assemblies (stages). Without a manifest, every
+// *.template.json in dir is read as an environment-agnostic stack named after
+// its file.
+func LoadAssembly(dir string) ([]*Template, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return loadTemplateFiles(dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
+	}
+	names := make([]string, 0, len(m.Artifacts))
+	for name := range m.Artifacts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []*Template
+	for _, name := range names {
+		a := m.Artifacts[name]
+		switch a.Type {
+		case "aws:cloudformation:stack":
+			account, region, err := parseEnvironment(a.Environment)
+			if err != nil {
+				return nil, fmt.Errorf("manifest artifact %q: %w", name, err)
+			}
+			t, err := readTemplate(filepath.Join(dir, a.Properties.TemplateFile), name)
+			if err != nil {
+				return nil, err
+			}
+			t.Account, t.Region = account, region
+			out = append(out, t)
+		case "cdk:cloud-assembly":
+			nested, err := LoadAssembly(filepath.Join(dir, a.Properties.DirectoryName))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, nested...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no stack artifacts in manifest.json", dir)
+	}
+	return out, nil
+}
+
+func loadTemplateFiles(dir string) ([]*Template, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.template.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no manifest.json and no *.template.json files", dir)
+	}
+	sort.Strings(files)
+	out := make([]*Template, 0, len(files))
+	for _, f := range files {
+		t, err := readTemplate(f, strings.TrimSuffix(filepath.Base(f), ".template.json"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// parseEnvironment splits "aws://111111111111/us-east-1". The CDK writes
+// "unknown-account" and "unknown-region" for environment-agnostic stacks.
+func parseEnvironment(env string) (account, region string, err error) {
+	rest, ok := strings.CutPrefix(env, "aws://")
+	if !ok {
+		return "", "", fmt.Errorf("environment %q: want aws://<account>/<region>", env)
+	}
+	account, region, ok = strings.Cut(rest, "/")
+	if !ok {
+		return "", "", fmt.Errorf("environment %q: want aws://<account>/<region>", env)
+	}
+	if account == "unknown-account" {
+		account = ""
+	}
+	if region == "unknown-region" {
+		region = ""
+	}
+	return account, region, nil
+}
+
+func readTemplate(path, stack string) (*Template, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ParseTemplate(stack, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// ParseTemplate decodes a CloudFormation template in JSON. The caller sets
+// Account and Region.
+func ParseTemplate(stack string, data []byte) (*Template, error) {
+	var raw struct {
+		Resources  map[string]Resource `json:"Resources"`
+		Parameters map[string]any      `json:"Parameters"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	t := &Template{Stack: stack, Resources: raw.Resources, Parameters: map[string]bool{}}
+	if t.Resources == nil {
+		t.Resources = map[string]Resource{}
+	}
+	for name := range raw.Parameters {
+		t.Parameters[name] = true
+	}
+	return t, nil
+}

@@ -1,0 +1,374 @@
+package access
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Role is an IAM role found in the templates, or a role that a template's
+// policy attaches to by name.
+type Role struct {
+	Principal
+	// Stack and Logical locate the role; Logical is "" for a role that only
+	// appears by name in a policy's Roles list.
+	Stack, Logical string
+	// Statements are those of every identity policy attached to the role.
+	Statements []Statement
+}
+
+// Table is a DynamoDB table (one replica of a global table).
+type Table struct {
+	Arn, Account, Region string
+	Stack, Logical       string
+	// Policy is the table's resource policy; nil when it has none.
+	Policy []Statement
+}
+
+// Model is what the templates say about access: the roles with their
+// identity policies and the tables with their resource policies.
+type Model struct {
+	Roles  []*Role
+	Tables []*Table
+}
+
+// Collect reads the roles, identity policies, tables and table policies of
+// all templates. It reports every problem it finds, each naming the stack,
+// resource and element.
+func Collect(templates []*Template) (*Model, error) {
+	c := &collector{roles: map[string]*Role{}, managed: map[string][]Statement{}}
+	// Roles and managed policies first, so that attachments in any order and
+	// across templates of one account find them.
+	for _, t := range templates {
+		for _, logical := range sortedKeys(t.Resources) {
+			r := t.Resources[logical]
+			switch r.Type {
+			case "AWS::IAM::Role":
+				c.addRole(t, logical, r)
+			case "AWS::IAM::ManagedPolicy":
+				c.addManagedPolicy(t, logical, r)
+			}
+		}
+	}
+	for _, t := range templates {
+		for _, logical := range sortedKeys(t.Resources) {
+			r := t.Resources[logical]
+			switch r.Type {
+			case "AWS::IAM::Role":
+				c.attachRoleManagedPolicies(t, logical, r)
+			case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
+				c.attachPolicy(t, logical, r)
+			case "AWS::IAM::RolePolicy":
+				c.attachRolePolicy(t, logical, r)
+			case "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
+				c.fail("%s/%s: %s is not supported: the check evaluates roles only", t.Stack, logical, r.Type)
+			case "AWS::DynamoDB::Table":
+				c.addTable(t, logical, r)
+			case "AWS::DynamoDB::GlobalTable":
+				c.addGlobalTable(t, logical, r)
+			}
+		}
+	}
+	if len(c.errs) > 0 {
+		return nil, errors.Join(c.errs...)
+	}
+	m := &Model{Tables: c.tables}
+	for _, arn := range sortedKeys(c.roles) {
+		m.Roles = append(m.Roles, c.roles[arn])
+	}
+	return m, nil
+}
+
+type collector struct {
+	roles map[string]*Role // by ARN
+	// byLogical finds a template's roles by stack and logical id.
+	byLogical map[[2]string]*Role
+	managed   map[string][]Statement // managed policy statements by ARN
+	tables    []*Table
+	errs      []error
+}
+
+func (c *collector) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf(format, args...))
+}
+
+func (c *collector) addRole(t *Template, logical string, r Resource) {
+	where := t.Stack + "/" + logical
+	arn, err := t.roleArn(logical, where)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Stack: t.Stack, Logical: logical}
+	c.roles[arn] = role
+	if c.byLogical == nil {
+		c.byLogical = map[[2]string]*Role{}
+	}
+	c.byLogical[[2]string{t.Stack, logical}] = role
+	policies, ok := r.Properties["Policies"]
+	if !ok {
+		return
+	}
+	list, ok := policies.([]any)
+	if !ok {
+		c.fail("%s Policies: got %s, want a list", where, describe(policies))
+		return
+	}
+	for i, p := range list {
+		path := fmt.Sprintf("Policies[%d]", i)
+		pm, ok := p.(map[string]any)
+		if !ok {
+			c.fail("%s %s: got %s, want an object", where, path, describe(p))
+			continue
+		}
+		c.appendStatements(role, t, logical, path, pm["PolicyDocument"])
+	}
+}
+
+// appendStatements resolves and parses an identity policy document and adds
+// its statements to role.
+func (c *collector) appendStatements(role *Role, t *Template, logical, path string, doc any) {
+	stmts, err := c.identityStatements(t, logical, path, doc)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	role.Statements = append(role.Statements, stmts...)
+}
+
+func (c *collector) identityStatements(t *Template, logical, path string, doc any) ([]Statement, error) {
+	where := fmt.Sprintf("%s/%s %s", t.Stack, logical, path)
+	if doc == nil {
+		return nil, fmt.Errorf("%s: PolicyDocument is missing", where)
+	}
+	resolved, err := t.resolve(doc, where)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePolicy(resolved, IdentityPolicy, Location{Stack: t.Stack, Resource: logical, Policy: path})
+}
+
+func (c *collector) addManagedPolicy(t *Template, logical string, r Resource) {
+	where := t.Stack + "/" + logical
+	arn, err := t.managedPolicyArn(logical, where)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	stmts, err := c.identityStatements(t, logical, "PolicyDocument", r.Properties["PolicyDocument"])
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	c.managed[arn] = stmts
+}
+
+// attachRoleManagedPolicies adds the statements of the role's
+// ManagedPolicyArns. A managed policy the templates do not define (an AWS
+// managed policy, or one made elsewhere) is an error unless its content is
+// known here: its grants cannot be seen offline.
+func (c *collector) attachRoleManagedPolicies(t *Template, logical string, r Resource) {
+	v, ok := r.Properties["ManagedPolicyArns"]
+	if !ok {
+		return
+	}
+	where := fmt.Sprintf("%s/%s ManagedPolicyArns", t.Stack, logical)
+	resolved, err := t.resolve(v, where)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	arns, err := stringList(resolved, "ManagedPolicyArns", func(string) error { return nil })
+	if err != nil {
+		c.fail("%s/%s: %v", t.Stack, logical, err)
+		return
+	}
+	role := c.byLogical[[2]string{t.Stack, logical}]
+	if role == nil {
+		return // its own error is already recorded
+	}
+	for _, arn := range arns {
+		if stmts, ok := c.managed[arn]; ok {
+			role.Statements = append(role.Statements, stmts...)
+			continue
+		}
+		stmts, err := awsManagedPolicy(arn)
+		if err != nil {
+			c.fail("%s: %v", where, err)
+			continue
+		}
+		role.Statements = append(role.Statements, stmts...)
+	}
+}
+
+// attachPolicy handles AWS::IAM::Policy and the Roles of
+// AWS::IAM::ManagedPolicy.
+func (c *collector) attachPolicy(t *Template, logical string, r Resource) {
+	where := t.Stack + "/" + logical
+	for _, k := range []string{"Users", "Groups"} {
+		if v, ok := r.Properties[k]; ok {
+			if l, isList := v.([]any); !isList || len(l) > 0 {
+				c.fail("%s %s: policies attached to IAM users or groups are not supported", where, k)
+			}
+		}
+	}
+	rolesProp, ok := r.Properties["Roles"]
+	if !ok {
+		return
+	}
+	list, ok := rolesProp.([]any)
+	if !ok {
+		c.fail("%s Roles: got %s, want a list", where, describe(rolesProp))
+		return
+	}
+	var stmts []Statement
+	if r.Type == "AWS::IAM::ManagedPolicy" {
+		arn, err := t.managedPolicyArn(logical, where)
+		if err != nil {
+			return // recorded by addManagedPolicy
+		}
+		stmts = c.managed[arn]
+	} else {
+		var err error
+		if stmts, err = c.identityStatements(t, logical, "PolicyDocument", r.Properties["PolicyDocument"]); err != nil {
+			c.errs = append(c.errs, err)
+			return
+		}
+	}
+	for i, entry := range list {
+		role, err := c.roleOf(t, entry, fmt.Sprintf("%s Roles[%d]", where, i))
+		if err != nil {
+			c.errs = append(c.errs, err)
+			continue
+		}
+		role.Statements = append(role.Statements, stmts...)
+	}
+}
+
+func (c *collector) attachRolePolicy(t *Template, logical string, r Resource) {
+	where := t.Stack + "/" + logical
+	role, err := c.roleOf(t, r.Properties["RoleName"], where+" RoleName")
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	c.appendStatements(role, t, logical, "PolicyDocument", r.Properties["PolicyDocument"])
+}
+
+// roleOf finds the role a policy attaches to: a Ref to a role of the same
+// template, or a role name in the template's account. A name that no
+// template defines is a role made elsewhere; it becomes a role of its own.
+func (c *collector) roleOf(t *Template, entry any, where string) (*Role, error) {
+	if m, ok := entry.(map[string]any); ok && len(m) == 1 {
+		if name, ok := m["Ref"].(string); ok {
+			if role := c.byLogical[[2]string{t.Stack, name}]; role != nil {
+				return role, nil
+			}
+		}
+	}
+	name, err := t.resolveString(entry, where)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(name, "*?/{") || name == "" {
+		return nil, fmt.Errorf("%s: role name %q cannot be matched to a role", where, name)
+	}
+	if t.Account == "" || t.Region == "" {
+		return nil, fmt.Errorf("%s: account unknown (no environment in the cloud assembly manifest)", where)
+	}
+	for _, role := range c.roles {
+		if role.Account == t.Account && strings.HasSuffix(role.Arn, "/"+name) {
+			return role, nil
+		}
+	}
+	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", t.Partition(), t.Account, name)
+	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Stack: t.Stack}
+	c.roles[arn] = role
+	return role, nil
+}
+
+func (c *collector) addTable(t *Template, logical string, r Resource) {
+	where := t.Stack + "/" + logical
+	arn, err := t.tableArn(logical, t.Region, where)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	if ss, ok := r.Properties["StreamSpecification"].(map[string]any); ok && ss["ResourcePolicy"] != nil {
+		c.fail("%s StreamSpecification.ResourcePolicy: stream policies are not evaluated", where)
+	}
+	table := &Table{Arn: arn, Account: t.Account, Region: t.Region, Stack: t.Stack, Logical: logical}
+	table.Policy = c.resourcePolicy(t, logical, "ResourcePolicy", r.Properties["ResourcePolicy"])
+	c.tables = append(c.tables, table)
+}
+
+func (c *collector) addGlobalTable(t *Template, logical string, r Resource) {
+	where := t.Stack + "/" + logical
+	replicas, ok := r.Properties["Replicas"].([]any)
+	if !ok || len(replicas) == 0 {
+		c.fail("%s Replicas: got %s, want a non-empty list", where, describe(r.Properties["Replicas"]))
+		return
+	}
+	for i, rep := range replicas {
+		path := fmt.Sprintf("Replicas[%d]", i)
+		rm, ok := rep.(map[string]any)
+		if !ok {
+			c.fail("%s %s: got %s, want an object", where, path, describe(rep))
+			continue
+		}
+		region, err := t.resolveString(rm["Region"], fmt.Sprintf("%s %s.Region", where, path))
+		if err != nil {
+			c.errs = append(c.errs, err)
+			continue
+		}
+		if ss, ok := rm["ReplicaStreamSpecification"].(map[string]any); ok && ss["ResourcePolicy"] != nil {
+			c.fail("%s %s.ReplicaStreamSpecification.ResourcePolicy: stream policies are not evaluated", where, path)
+		}
+		arn, err := t.tableArn(logical, region, where)
+		if err != nil {
+			c.errs = append(c.errs, err)
+			continue
+		}
+		table := &Table{Arn: arn, Account: t.Account, Region: region, Stack: t.Stack, Logical: logical}
+		table.Policy = c.resourcePolicy(t, logical, path+".ResourcePolicy", rm["ResourcePolicy"])
+		c.tables = append(c.tables, table)
+	}
+}
+
+// resourcePolicy parses a table's ResourcePolicy property ({"PolicyDocument":
+// ...}); nil when absent.
+func (c *collector) resourcePolicy(t *Template, logical, path string, prop any) []Statement {
+	if prop == nil {
+		return nil
+	}
+	where := fmt.Sprintf("%s/%s %s", t.Stack, logical, path)
+	pm, ok := prop.(map[string]any)
+	if !ok || pm["PolicyDocument"] == nil {
+		c.fail("%s: got %s, want {\"PolicyDocument\": ...}", where, describe(prop))
+		return nil
+	}
+	resolved, err := t.resolve(pm["PolicyDocument"], where+".PolicyDocument")
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return nil
+	}
+	stmts, err := ParsePolicy(resolved, ResourcePolicy, Location{Stack: t.Stack, Resource: logical, Policy: path})
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return nil
+	}
+	if stmts == nil {
+		stmts = []Statement{}
+	}
+	return stmts
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

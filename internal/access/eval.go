@@ -1,0 +1,195 @@
+package access
+
+import (
+	"strings"
+)
+
+// Principal is the caller of a request: an IAM role (or user) or an
+// account's root user.
+type Principal struct {
+	// Arn is the value of aws:PrincipalArn: a role ARN, or
+	// arn:<partition>:iam::<account>:root for the root user.
+	Arn string
+	// Account is the value of aws:PrincipalAccount.
+	Account string
+	// OrgID is the value of aws:PrincipalOrgID; "" when the account is in no
+	// organization.
+	OrgID string
+}
+
+// IsRoot reports whether the principal is an account's root user.
+func (p Principal) IsRoot() bool { return strings.HasSuffix(p.Arn, ":root") }
+
+// Request is one call to evaluate.
+type Request struct {
+	Principal Principal
+	// Action is the full action name, such as "dynamodb:PutItem".
+	Action string
+	// Resource is the ARN of the table (or index) the action is on.
+	Resource string
+	// ResourceAccount is the account that owns Resource.
+	ResourceAccount string
+}
+
+// Decision is the outcome of evaluating a request, with the statements that
+// led to it.
+type Decision struct {
+	Allowed bool
+	// Denies are the matching Deny statements; any one denies the request.
+	Denies []Location
+	// IdentityAllows are the matching Allow statements of the caller's
+	// identity policies. The root user's implicit full access in its own
+	// account counts as one, with Resource "implicit root access".
+	IdentityAllows []Location
+	// ResourceAllows are the matching Allow statements of the resource
+	// policy.
+	ResourceAllows []Location
+	// AccountOnly is true when every resource-policy allow names the caller
+	// only through its account, which delegates to the account's identity
+	// policies and grants nothing on its own.
+	AccountOnly bool
+}
+
+// rootAccess stands for the root user's access to everything its account
+// can do, which no identity policy grants or restricts.
+var rootAccess = Location{Stack: "implicit", Resource: "root user"}
+
+// Evaluate applies IAM's policy evaluation logic to one request:
+// an explicit Deny anywhere wins; within one account an Allow from either
+// the identity policies or the resource policy suffices (but a resource
+// policy naming only the account delegates to the identity policies);
+// across accounts both must allow.
+//
+// identity holds the statements of every policy attached to the caller;
+// resource holds the resource policy's statements (none when the resource
+// has no policy).
+func Evaluate(req Request, identity, resource []Statement) Decision {
+	var d Decision
+	ctx := requestContext(req.Principal)
+	if req.Principal.IsRoot() {
+		d.IdentityAllows = append(d.IdentityAllows, rootAccess)
+	}
+	for _, st := range identity {
+		if !st.appliesTo(req, ctx) {
+			continue
+		}
+		if st.Effect == Deny {
+			d.Denies = append(d.Denies, st.Where)
+		} else {
+			d.IdentityAllows = append(d.IdentityAllows, st.Where)
+		}
+	}
+	direct := false
+	for _, st := range resource {
+		match := st.principalMatch(req.Principal)
+		if match == noMatch || !st.appliesTo(req, ctx) {
+			continue
+		}
+		if st.Effect == Deny {
+			d.Denies = append(d.Denies, st.Where)
+			continue
+		}
+		d.ResourceAllows = append(d.ResourceAllows, st.Where)
+		if match == directMatch {
+			direct = true
+		}
+	}
+	d.AccountOnly = len(d.ResourceAllows) > 0 && !direct
+	identityAllows := len(d.IdentityAllows) > 0
+	switch {
+	case len(d.Denies) > 0:
+		d.Allowed = false
+	case req.Principal.Account == req.ResourceAccount:
+		d.Allowed = identityAllows || direct
+	default:
+		d.Allowed = identityAllows && len(d.ResourceAllows) > 0
+	}
+	return d
+}
+
+// requestContext holds the condition keys the check supports, by canonical
+// name; a key the request does not carry is absent.
+func requestContext(p Principal) map[string][]string {
+	ctx := map[string][]string{
+		"aws:PrincipalArn":     {p.Arn},
+		"aws:PrincipalAccount": {p.Account},
+	}
+	if p.OrgID != "" {
+		ctx["aws:PrincipalOrgID"] = []string{p.OrgID}
+	}
+	return ctx
+}
+
+type principalMatchKind int
+
+const (
+	noMatch principalMatchKind = iota
+	accountMatch
+	directMatch
+)
+
+func (st Statement) principalMatch(p Principal) principalMatchKind {
+	best := noMatch
+	for _, pp := range st.Principals {
+		switch {
+		case pp.anyone:
+			return directMatch
+		case pp.arn != "" && pp.arn == p.Arn:
+			return directMatch
+		case pp.account != "" && pp.account == p.Account:
+			best = accountMatch
+		}
+	}
+	return best
+}
+
+func (st Statement) appliesTo(req Request, ctx map[string][]string) bool {
+	if st.Actions != nil && !anyMatch(st.Actions, req.Action, true) {
+		return false
+	}
+	if st.NotActions != nil && anyMatch(st.NotActions, req.Action, true) {
+		return false
+	}
+	resources, notResources := st.Resources, st.NotResources
+	if st.Principals != nil {
+		// In a table's resource policy "*" means the table and its indexes;
+		// the policy only ever applies to requests on its own table.
+		resources = replaceStar(resources, req.Resource)
+		notResources = replaceStar(notResources, req.Resource)
+	}
+	if resources != nil && !anyMatch(resources, req.Resource, false) {
+		return false
+	}
+	if notResources != nil && anyMatch(notResources, req.Resource, false) {
+		return false
+	}
+	for _, c := range st.Conditions {
+		if !c.holds(ctx[c.key]) {
+			return false
+		}
+	}
+	return true
+}
+
+func replaceStar(patterns []string, resource string) []string {
+	if patterns == nil {
+		return nil
+	}
+	out := make([]string, len(patterns))
+	for i, p := range patterns {
+		if p == "*" {
+			p = resource
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func anyMatch(patterns []string, value string, foldCase bool) bool {
+	for _, p := range patterns {
+		if wildcardMatch(p, value, foldCase) {
+			return true
+		}
+	}
+	return false
+}

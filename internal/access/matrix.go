@@ -1,0 +1,328 @@
+package access
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// ItemActions and TableActions are the DynamoDB actions on a table that the
+// matrix always shows, whatever the configuration grants.
+var (
+	ItemActions = []string{
+		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+		"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+		"dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLSelect",
+		"dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete",
+	}
+	TableActions = []string{
+		"dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable",
+		"dynamodb:GetResourcePolicy", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy",
+		"dynamodb:CreateBackup", "dynamodb:RestoreTableToPointInTime", "dynamodb:ExportTableToPointInTime",
+		"dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
+		"dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive",
+		"dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:ListTagsOfResource",
+		"dynamodb:EnableKinesisStreamingDestination", "dynamodb:UpdateContributorInsights",
+	}
+)
+
+// Grant is access the configuration declares: Principal (a role ARN) may
+// perform Actions on Table (a table ARN), and nothing else.
+type Grant struct {
+	Principal string
+	Actions   []string
+	Table     string
+}
+
+// Subject is one principal the matrix evaluates, with its identity
+// policies.
+type Subject struct {
+	Principal
+	// Label says what the principal is: a writer role, another role of the
+	// templates, or a probe.
+	Label string
+	// Identity holds the statements of the principal's identity policies.
+	Identity []Statement
+}
+
+// Matrix is the decision for every (table, principal, action) cell.
+type Matrix struct {
+	Tables   []*Table
+	Subjects []Subject
+	Actions  []string
+	// Cells is indexed [table][subject][action].
+	Cells [][][]Decision
+	// Expected marks the declared cells, indexed like Cells.
+	Expected [][][]bool
+	// Differences lists each cell whose outcome is not the declared one,
+	// and each declared grant on a table the templates do not define.
+	Differences []Difference
+}
+
+// Difference is one (principal, action, table) triple that is allowed but
+// not declared (Extra), or declared but not allowed.
+type Difference struct {
+	Extra                     bool
+	Principal, Action, Table  string
+	Decision                  Decision
+	TableMissingFromTemplates bool
+}
+
+func (d Difference) String() string {
+	if d.TableMissingFromTemplates {
+		return fmt.Sprintf("missing access: %s cannot %s on %s: no template defines that table", d.Principal, d.Action, d.Table)
+	}
+	if d.Extra {
+		return fmt.Sprintf("extra access: %s can %s on %s, allowed by %s", d.Principal, d.Action, d.Table, d.Decision.allowedBy())
+	}
+	return fmt.Sprintf("missing access: %s cannot %s on %s: %s", d.Principal, d.Action, d.Table, d.Decision.why())
+}
+
+// Check evaluates every principal of the model, the declared principals and
+// a set of probe principals against every table and action, and compares
+// the allowed cells with the declared grants.
+func Check(m *Model, expected []Grant) *Matrix {
+	x := &Matrix{Tables: m.Tables, Actions: actionColumns(expected)}
+	x.Subjects = subjects(m, expected)
+
+	want := map[[3]string]bool{} // principal, lower-case action, table
+	for _, g := range expected {
+		for _, pattern := range g.Actions {
+			for _, a := range x.Actions {
+				if wildcardMatch(pattern, a, true) {
+					want[[3]string{g.Principal, strings.ToLower(a), g.Table}] = true
+				}
+			}
+		}
+	}
+	tables := map[string]bool{}
+	for ti, t := range x.Tables {
+		tables[t.Arn] = true
+		x.Cells = append(x.Cells, make([][]Decision, len(x.Subjects)))
+		x.Expected = append(x.Expected, make([][]bool, len(x.Subjects)))
+		for si, s := range x.Subjects {
+			x.Cells[ti][si] = make([]Decision, len(x.Actions))
+			x.Expected[ti][si] = make([]bool, len(x.Actions))
+			for ai, a := range x.Actions {
+				d := Evaluate(Request{Principal: s.Principal, Action: a, Resource: t.Arn, ResourceAccount: t.Account}, s.Identity, t.Policy)
+				declared := want[[3]string{s.Arn, strings.ToLower(a), t.Arn}]
+				x.Cells[ti][si][ai], x.Expected[ti][si][ai] = d, declared
+				if d.Allowed != declared {
+					x.Differences = append(x.Differences, Difference{Extra: d.Allowed, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d})
+				}
+			}
+		}
+	}
+	for _, k := range sortedTriples(want) {
+		if !tables[k[2]] {
+			x.Differences = append(x.Differences, Difference{Principal: k[0], Action: canonicalAction(k[1], x.Actions), Table: k[2], TableMissingFromTemplates: true})
+		}
+	}
+	return x
+}
+
+func sortedTriples(m map[[3]string]bool) [][3]string {
+	out := make([][3]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return strings.Join(out[i][:], "\x00") < strings.Join(out[j][:], "\x00")
+	})
+	return out
+}
+
+// actionColumns is the fixed action list plus any declared action that is
+// not in it.
+func actionColumns(expected []Grant) []string {
+	cols := append(append([]string{}, ItemActions...), TableActions...)
+	for _, g := range expected {
+		for _, a := range g.Actions {
+			if strings.ContainsAny(a, "*?") {
+				continue
+			}
+			if canonicalAction(a, cols) == a && !containsFold(cols, a) {
+				cols = append(cols, a)
+			}
+		}
+	}
+	return cols
+}
+
+func canonicalAction(a string, cols []string) string {
+	for _, c := range cols {
+		if strings.EqualFold(a, c) {
+			return c
+		}
+	}
+	return a
+}
+
+func containsFold(list []string, s string) bool {
+	for _, e := range list {
+		if strings.EqualFold(e, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var arnAccount = regexp.MustCompile(`^arn:(aws[a-z-]*):[a-z]+:[a-z0-9-]*:([0-9]{12}):`)
+
+// Probe role names; they are not expected to exist in any account.
+const (
+	probeOtherRole    = "access-check-other-role"
+	probeAdminRole    = "access-check-admin"
+	probeThirdRole    = "access-check-third-account"
+	probeNoPolicyRole = "access-check-no-policy"
+)
+
+// subjects lists the roles of the templates, the declared principals the
+// templates lack, and the probes: in each writer account another role with
+// the writers' identity statements, the root user and a role allowed
+// dynamodb:* on *; a role allowed dynamodb:* on * in an account no template
+// uses; and in each table account a role without identity policies.
+func subjects(m *Model, expected []Grant) []Subject {
+	var out []Subject
+	seen := map[string]bool{}
+	writers := map[string]bool{}
+	for _, g := range expected {
+		writers[g.Principal] = true
+	}
+	accounts := map[string]bool{}
+	for _, r := range m.Roles {
+		label := "role of " + r.Stack
+		if r.Logical == "" {
+			label = "role named in a policy of " + r.Stack
+		}
+		if writers[r.Arn] {
+			label = "declared writer, " + label
+		}
+		out = append(out, Subject{Principal: r.Principal, Label: label, Identity: r.Statements})
+		seen[r.Arn] = true
+		accounts[r.Account] = true
+	}
+	writerAccounts := map[string]string{} // account -> partition
+	for _, arn := range sortedKeys(writers) {
+		mm := arnAccount.FindStringSubmatch(arn)
+		if mm == nil {
+			continue
+		}
+		writerAccounts[mm[2]] = mm[1]
+		accounts[mm[2]] = true
+		if !seen[arn] {
+			out = append(out, Subject{Principal: Principal{Arn: arn, Account: mm[2]}, Label: "declared writer, not in the templates"})
+			seen[arn] = true
+		}
+	}
+	for _, t := range m.Tables {
+		accounts[t.Account] = true
+	}
+	add := func(s Subject) {
+		if !seen[s.Arn] {
+			out = append(out, s)
+			seen[s.Arn] = true
+		}
+	}
+	partition := "aws"
+	for _, acct := range sortedKeys(writerAccounts) {
+		partition = writerAccounts[acct]
+		var writerStatements []Statement
+		for _, r := range m.Roles {
+			if r.Account == acct && writers[r.Arn] {
+				writerStatements = append(writerStatements, r.Statements...)
+			}
+		}
+		add(Subject{
+			Principal: Principal{Arn: roleArnIn(partition, acct, probeOtherRole), Account: acct},
+			Label:     "probe: another role in " + acct + " with the writers' identity statements",
+			Identity:  writerStatements,
+		})
+		add(Subject{
+			Principal: Principal{Arn: fmt.Sprintf("arn:%s:iam::%s:root", partition, acct), Account: acct},
+			Label:     "probe: root user of " + acct,
+		})
+		add(Subject{
+			Principal: Principal{Arn: roleArnIn(partition, acct, probeAdminRole), Account: acct},
+			Label:     "probe: role in " + acct + " allowed dynamodb:* on *",
+			Identity:  dynamodbAdmin(),
+		})
+	}
+	third := unusedAccount(accounts)
+	add(Subject{
+		Principal: Principal{Arn: roleArnIn(partition, third, probeThirdRole), Account: third},
+		Label:     "probe: role in another account allowed dynamodb:* on *",
+		Identity:  dynamodbAdmin(),
+	})
+	tableAccounts := map[string]string{}
+	for _, t := range m.Tables {
+		tableAccounts[t.Account] = partitionOf(t.Region)
+	}
+	for _, acct := range sortedKeys(tableAccounts) {
+		add(Subject{
+			Principal: Principal{Arn: roleArnIn(tableAccounts[acct], acct, probeNoPolicyRole), Account: acct},
+			Label:     "probe: role in table account " + acct + " without identity policies",
+		})
+	}
+	return out
+}
+
+func roleArnIn(partition, account, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, name)
+}
+
+func dynamodbAdmin() []Statement {
+	return []Statement{{
+		Where:     Location{Stack: "probe", Resource: "dynamodb-admin"},
+		Effect:    Allow,
+		Actions:   []string{"dynamodb:*"},
+		Resources: []string{"*"},
+	}}
+}
+
+// unusedAccount picks an account id that no template or grant uses.
+func unusedAccount(used map[string]bool) string {
+	for n := 999999999999; ; n-- {
+		id := fmt.Sprintf("%012d", n)
+		if !used[id] {
+			return id
+		}
+	}
+}
+
+// allowedBy names the statements that allow a request.
+func (d Decision) allowedBy() string {
+	var parts []string
+	if len(d.IdentityAllows) > 0 {
+		parts = append(parts, "identity "+joinLocations(d.IdentityAllows))
+	}
+	if len(d.ResourceAllows) > 0 {
+		parts = append(parts, "table policy "+joinLocations(d.ResourceAllows))
+	}
+	return strings.Join(parts, " + ")
+}
+
+// why says why a request is denied.
+func (d Decision) why() string {
+	switch {
+	case len(d.Denies) > 0:
+		return "explicitly denied by " + joinLocations(d.Denies)
+	case len(d.IdentityAllows) == 0 && len(d.ResourceAllows) == 0:
+		return "no identity policy and no table policy allows it"
+	case len(d.IdentityAllows) == 0 && d.AccountOnly:
+		return "the table policy names only the caller's account, and no identity policy allows it"
+	case len(d.IdentityAllows) == 0:
+		return "the table policy allows it (" + joinLocations(d.ResourceAllows) + ") but no identity policy does"
+	default:
+		return "identity policy allows it (" + joinLocations(d.IdentityAllows) + ") but the table policy does not"
+	}
+}
+
+func joinLocations(ls []Location) string {
+	s := make([]string, len(ls))
+	for i, l := range ls {
+		s[i] = l.String()
+	}
+	return strings.Join(s, ", ")
+}

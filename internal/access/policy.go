@@ -1,0 +1,296 @@
+package access
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Location says where a policy statement comes from.
+type Location struct {
+	// Stack and Resource name the template resource ("WriterStack",
+	// "WriterRoleDefaultPolicy1A2B3C4D"); Resource is a label such as
+	// "probe" for the synthetic policies of probe principals.
+	Stack, Resource string
+	// Policy is the path of the policy document inside the resource, such as
+	// "Replicas[0].ResourcePolicy".
+	Policy string
+	// Index is the statement's position in the policy, from 0.
+	Index int
+	// Sid is the statement's Sid, if any.
+	Sid string
+}
+
+func (l Location) String() string {
+	s := l.Stack + "/" + l.Resource
+	if l.Policy != "" {
+		s += " " + l.Policy
+	}
+	s += fmt.Sprintf(" statement %d", l.Index)
+	if l.Sid != "" {
+		s += fmt.Sprintf(" (Sid %q)", l.Sid)
+	}
+	return s
+}
+
+// Short is a compact form for the printed matrix: stack/resource#index, or
+// stack/resource#Sid when the statement has one.
+func (l Location) Short() string {
+	if l.Sid != "" {
+		return fmt.Sprintf("%s/%s#%s", l.Stack, l.Resource, l.Sid)
+	}
+	return fmt.Sprintf("%s/%s#%d", l.Stack, l.Resource, l.Index)
+}
+
+// Effect is a statement's effect.
+type Effect int
+
+// The two effects a statement can have.
+const (
+	Allow Effect = iota
+	Deny
+)
+
+// Kind says whether a policy is attached to an identity or to a resource.
+type Kind int
+
+// The two kinds of policy the check evaluates.
+const (
+	IdentityPolicy Kind = iota
+	ResourcePolicy
+)
+
+// Statement is one parsed and validated policy statement.
+type Statement struct {
+	Where  Location
+	Effect Effect
+	// Exactly one of Actions and NotActions is set.
+	Actions, NotActions []string
+	// Exactly one of Resources and NotResources is set.
+	Resources, NotResources []string
+	// Principals is set for resource policies only.
+	Principals []principalPattern
+	Conditions []condition
+}
+
+// ParsePolicy validates a policy document whose intrinsics are already
+// resolved. Anything it does not understand is an error that names the
+// element and where it is.
+func ParsePolicy(doc any, kind Kind, where Location) ([]Statement, error) {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s/%s %s: policy document is %s, want an object", where.Stack, where.Resource, where.Policy, describe(doc))
+	}
+	for k, v := range m {
+		switch k {
+		case "Version":
+			if v != "2012-10-17" && v != "2008-10-17" {
+				return nil, fmt.Errorf("%s/%s %s: Version %s is not a policy language version", where.Stack, where.Resource, where.Policy, describe(v))
+			}
+		case "Id", "Statement":
+		default:
+			return nil, fmt.Errorf("%s/%s %s: unknown policy element %q", where.Stack, where.Resource, where.Policy, k)
+		}
+	}
+	var raw []any
+	switch s := m["Statement"].(type) {
+	case []any:
+		raw = s
+	case map[string]any:
+		raw = []any{s}
+	default:
+		return nil, fmt.Errorf("%s/%s %s: Statement is %s, want a list or an object", where.Stack, where.Resource, where.Policy, describe(m["Statement"]))
+	}
+	out := make([]Statement, 0, len(raw))
+	for i, r := range raw {
+		loc := where
+		loc.Index = i
+		st, err := parseStatement(r, kind, loc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func parseStatement(raw any, kind Kind, loc Location) (Statement, error) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return Statement{}, fmt.Errorf("%s: statement is %s, want an object", loc, describe(raw))
+	}
+	if sid, ok := m["Sid"].(string); ok {
+		loc.Sid = sid
+	}
+	st := Statement{Where: loc}
+	fail := func(format string, args ...any) (Statement, error) {
+		return Statement{}, fmt.Errorf("%s: %s", loc, fmt.Sprintf(format, args...))
+	}
+	for k := range m {
+		switch k {
+		case "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition":
+		case "Principal":
+			if kind == IdentityPolicy {
+				return fail("Principal is not allowed in an identity policy")
+			}
+		case "NotPrincipal":
+			return fail("NotPrincipal is not supported")
+		default:
+			return fail("unknown statement element %q", k)
+		}
+	}
+	if v, ok := m["Sid"]; ok {
+		if _, isString := v.(string); !isString {
+			return fail("Sid is %s, want a string", describe(v))
+		}
+	}
+	switch m["Effect"] {
+	case "Allow":
+		st.Effect = Allow
+	case "Deny":
+		st.Effect = Deny
+	default:
+		return fail("Effect is %s, want \"Allow\" or \"Deny\"", describe(m["Effect"]))
+	}
+	var err error
+	if st.Actions, st.NotActions, err = oneOf(m, "Action", "NotAction", validAction); err != nil {
+		return fail("%v", err)
+	}
+	if st.Resources, st.NotResources, err = oneOf(m, "Resource", "NotResource", validResource); err != nil {
+		return fail("%v", err)
+	}
+	if kind == ResourcePolicy {
+		p, ok := m["Principal"]
+		if !ok {
+			return fail("Principal is missing from a resource policy statement")
+		}
+		if st.Principals, err = parsePrincipal(p); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if c, ok := m["Condition"]; ok {
+		if st.Conditions, err = parseConditions(c); err != nil {
+			return fail("%v", err)
+		}
+	}
+	return st, nil
+}
+
+// oneOf reads exactly one of two alternative elements such as Action and
+// NotAction, each a string or a non-empty list of strings.
+func oneOf(m map[string]any, name, notName string, valid func(string) error) (pos, neg []string, err error) {
+	v, hasPos := m[name]
+	nv, hasNeg := m[notName]
+	switch {
+	case hasPos && hasNeg:
+		return nil, nil, fmt.Errorf("both %s and %s are set", name, notName)
+	case hasPos:
+		pos, err = stringList(v, name, valid)
+	case hasNeg:
+		neg, err = stringList(nv, notName, valid)
+	default:
+		err = fmt.Errorf("%s (or %s) is missing", name, notName)
+	}
+	return pos, neg, err
+}
+
+func stringList(v any, name string, valid func(string) error) ([]string, error) {
+	var out []string
+	switch v := v.(type) {
+	case string:
+		out = []string{v}
+	case []any:
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s[%d] is %s, want a string", name, i, describe(e))
+			}
+			out = append(out, s)
+		}
+	default:
+		return nil, fmt.Errorf("%s is %s, want a string or a list of strings", name, describe(v))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s is an empty list", name)
+	}
+	for _, s := range out {
+		if err := valid(s); err != nil {
+			return nil, fmt.Errorf("%s %q: %v", name, s, err)
+		}
+	}
+	return out, nil
+}
+
+var actionPattern = regexp.MustCompile(`^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$`)
+
+func validAction(s string) error {
+	if s == "*" || actionPattern.MatchString(s) {
+		return nil
+	}
+	return fmt.Errorf("want \"*\" or service:Action")
+}
+
+func validResource(s string) error {
+	if strings.Contains(s, "${") {
+		return fmt.Errorf("policy variables are not supported")
+	}
+	if s == "*" || strings.HasPrefix(s, "arn:") || strings.HasPrefix(s, "{") {
+		return nil
+	}
+	return fmt.Errorf("want \"*\" or an ARN")
+}
+
+// principalPattern is one entry of a resource policy's Principal.
+type principalPattern struct {
+	// anyone is Principal "*" or {"AWS": "*"}.
+	anyone bool
+	// account is set when the entry names a whole account (its root ARN or
+	// its bare id): it delegates to that account's identity policies.
+	account string
+	// arn is set when the entry names one IAM role or user.
+	arn string
+}
+
+var (
+	accountID    = regexp.MustCompile(`^[0-9]{12}$`)
+	rootArn      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):root$`)
+	principalArn = regexp.MustCompile(`^arn:aws[a-z-]*:(iam::[0-9]{12}:(role|user)/|sts::[0-9]{12}:assumed-role/)[^*?]+$`)
+)
+
+func parsePrincipal(v any) ([]principalPattern, error) {
+	if v == "*" {
+		return []principalPattern{{anyone: true}}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("Principal is %s, want \"*\" or {\"AWS\": ...}", describe(v))
+	}
+	var out []principalPattern
+	for k, val := range m {
+		if k != "AWS" {
+			return nil, fmt.Errorf("Principal type %q is not supported (only \"AWS\")", k)
+		}
+		list, err := stringList(val, "Principal.AWS", func(string) error { return nil })
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range list {
+			switch {
+			case s == "*":
+				out = append(out, principalPattern{anyone: true})
+			case accountID.MatchString(s):
+				out = append(out, principalPattern{account: s})
+			case rootArn.MatchString(s):
+				out = append(out, principalPattern{account: rootArn.FindStringSubmatch(s)[1]})
+			case principalArn.MatchString(s):
+				out = append(out, principalPattern{arn: s})
+			default:
+				return nil, fmt.Errorf("Principal.AWS %q: want \"*\", an account id, an account root ARN or a role or user ARN without wildcards", s)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("Principal is empty")
+	}
+	return out, nil
+}
