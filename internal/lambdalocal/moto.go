@@ -1,0 +1,114 @@
+package lambdalocal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ErrMotoMissing means moto_server is not on PATH.
+var ErrMotoMissing = errors.New("moto_server not found on PATH; install it with: pip install 'moto[server]==5.2.1'")
+
+// Moto is a running moto_server: a local DynamoDB API that accepts table
+// ARNs as table names for the account it was started with.
+type Moto struct {
+	// URL is the server's endpoint, such as http://127.0.0.1:40123.
+	URL string
+	// AccountID is the account moto_server pretends to be.
+	AccountID string
+	proc      *process
+}
+
+// StartMoto starts moto_server on a free loopback port as account accountID
+// and waits until it answers. Its output goes to log.
+func StartMoto(ctx context.Context, accountID string, log io.Writer) (*Moto, error) {
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		return nil, ErrMotoMissing
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	host, port := splitAddr(addr)
+	cmd := exec.Command(path, "-H", host, "-p", port)
+	cmd.Env = append(os.Environ(), "MOTO_ACCOUNT_ID="+accountID)
+	cmd.Stdout, cmd.Stderr = log, log
+	proc, err := startProcess("moto_server", cmd)
+	if err != nil {
+		return nil, err
+	}
+	m := &Moto{URL: "http://" + addr, AccountID: accountID, proc: proc}
+	if err := m.waitUntilAnswering(ctx, 60*time.Second); err != nil {
+		m.Stop()
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Moto) waitUntilAnswering(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/moto-api/", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		select {
+		case <-m.proc.exited:
+			return fmt.Errorf("moto_server exited before answering: %v", m.proc.cmd.ProcessState)
+		case <-ctx.Done():
+			return fmt.Errorf("moto_server did not answer on %s within %v", m.URL, timeout)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Stop ends moto_server.
+func (m *Moto) Stop() error { return m.proc.stop() }
+
+// Client returns a DynamoDB client for moto in region, with dummy credentials.
+func (m *Moto) Client(region string) *dynamodb.Client {
+	return dynamodb.New(dynamodb.Options{
+		Region:       region,
+		BaseEndpoint: aws.String(m.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+	})
+}
+
+// CreateTable creates the writer's table, named by its ARN, with the key
+// schema TableStack gives it: partition key category, sort key item.
+func (m *Moto) CreateTable(ctx context.Context, tableARN string) error {
+	a, err := arn.Parse(tableARN)
+	if err != nil {
+		return fmt.Errorf("table ARN %q: %w", tableARN, err)
+	}
+	_, err = m.Client(a.Region).CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:   aws.String(tableARN),
+		BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{
+			{AttributeName: aws.String("category"), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String("item"), AttributeType: types.ScalarAttributeTypeS},
+		},
+		KeySchema: []types.KeySchemaElement{
+			{AttributeName: aws.String("category"), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String("item"), KeyType: types.KeyTypeRange},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("create table %s in moto_server: %w", tableARN, err)
+	}
+	return nil
+}
