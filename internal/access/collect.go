@@ -11,6 +11,8 @@ import (
 // policy attaches to by name.
 type Role struct {
 	Principal
+	// Region is the region of the role's stack.
+	Region string
 	// Stack and Logical locate the role; Logical is "" for a role that only
 	// appears by name in a policy's Roles list.
 	Stack, Logical string
@@ -24,6 +26,9 @@ type Table struct {
 	Stack, Logical       string
 	// Policy is the table's resource policy; nil when it has none.
 	Policy []Statement
+	// Probe says what a table the check made up stands for; "" for the
+	// tables of the templates.
+	Probe string
 }
 
 // Model is what the templates say about access: the roles with their
@@ -100,7 +105,7 @@ func (c *collector) addRole(t *Template, logical string, r Resource) {
 		c.errs = append(c.errs, err)
 		return
 	}
-	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Stack: t.Stack, Logical: logical}
+	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Region: t.Region, Stack: t.Stack, Logical: logical}
 	c.roles[arn] = role
 	if c.byLogical == nil {
 		c.byLogical = map[[2]string]*Role{}
@@ -283,7 +288,7 @@ func (c *collector) roleOf(t *Template, entry any, where string) (*Role, error) 
 		}
 	}
 	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", t.Partition(), t.Account, name)
-	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Stack: t.Stack}
+	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Region: t.Region, Stack: t.Stack}
 	c.roles[arn] = role
 	return role, nil
 }

@@ -44,6 +44,9 @@ type Decision struct {
 	// ResourceAllows are the matching Allow statements of the resource
 	// policy.
 	ResourceAllows []Location
+	// CrossAccount is true when the caller and the resource are in
+	// different accounts, so both sides must allow.
+	CrossAccount bool
 	// AccountOnly is true when every resource-policy allow names the caller
 	// only through its account, which delegates to the account's identity
 	// policies and grants nothing on its own.
@@ -95,11 +98,12 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 		}
 	}
 	d.AccountOnly = len(d.ResourceAllows) > 0 && !direct
+	d.CrossAccount = req.Principal.Account != req.ResourceAccount
 	identityAllows := len(d.IdentityAllows) > 0
 	switch {
 	case len(d.Denies) > 0:
 		d.Allowed = false
-	case req.Principal.Account == req.ResourceAccount:
+	case !d.CrossAccount:
 		d.Allowed = identityAllows || direct
 	default:
 		d.Allowed = identityAllows && len(d.ResourceAllows) > 0

@@ -44,6 +44,9 @@ type Subject struct {
 	Label string
 	// Identity holds the statements of the principal's identity policies.
 	Identity []Statement
+	// Probe marks a principal the check made up; probe tables are evaluated
+	// for the other principals only.
+	Probe bool
 }
 
 // Matrix is the decision for every (table, principal, action) cell.
@@ -83,8 +86,9 @@ func (d Difference) String() string {
 // a set of probe principals against every table and action, and compares
 // the allowed cells with the declared grants.
 func Check(m *Model, expected []Grant) *Matrix {
-	x := &Matrix{Tables: m.Tables, Actions: actionColumns(expected)}
+	x := &Matrix{Actions: actionColumns(expected)}
 	x.Subjects = subjects(m, expected)
+	x.Tables = append(append([]*Table{}, m.Tables...), probeTables(m, expected)...)
 
 	want := map[[3]string]bool{} // principal, lower-case action, table
 	for _, g := range expected {
@@ -98,12 +102,17 @@ func Check(m *Model, expected []Grant) *Matrix {
 	}
 	tables := map[string]bool{}
 	for ti, t := range x.Tables {
-		tables[t.Arn] = true
+		if t.Probe == "" {
+			tables[t.Arn] = true
+		}
 		x.Cells = append(x.Cells, make([][]Decision, len(x.Subjects)))
 		x.Expected = append(x.Expected, make([][]bool, len(x.Subjects)))
 		for si, s := range x.Subjects {
 			x.Cells[ti][si] = make([]Decision, len(x.Actions))
 			x.Expected[ti][si] = make([]bool, len(x.Actions))
+			if t.Probe != "" && s.Probe {
+				continue
+			}
 			for ai, a := range x.Actions {
 				d := Evaluate(Request{Principal: s.Principal, Action: a, Resource: t.Arn, ResourceAccount: t.Account}, s.Identity, t.Policy)
 				declared := want[[3]string{s.Arn, strings.ToLower(a), t.Arn}]
@@ -220,6 +229,7 @@ func subjects(m *Model, expected []Grant) []Subject {
 		accounts[t.Account] = true
 	}
 	add := func(s Subject) {
+		s.Probe = true
 		if !seen[s.Arn] {
 			out = append(out, s)
 			seen[s.Arn] = true
@@ -268,6 +278,87 @@ func subjects(m *Model, expected []Grant) []Subject {
 	return out
 }
 
+// probeTable is the name of the made-up tables that show how far the
+// writers' identity policies reach beyond the declared table.
+const probeTable = "access-check-probe-table"
+
+// probeTables are, for each writer account, a table of that account without
+// a resource policy (a writer's identity policy alone decides there), and for
+// each table account, another table whose resource policy allows the
+// declared writers everything (their identity policies decide there).
+func probeTables(m *Model, expected []Grant) []*Table {
+	var out []*Table
+	seen := map[string]bool{}
+	add := func(t *Table) {
+		if !seen[t.Arn] {
+			out = append(out, t)
+			seen[t.Arn] = true
+		}
+	}
+	regions := map[string]string{} // table account -> a region of its tables
+	for _, t := range m.Tables {
+		if regions[t.Account] == "" {
+			regions[t.Account] = t.Region
+		}
+	}
+	var writerAccounts, writerArns []any
+	for _, g := range expected {
+		mm := arnAccount.FindStringSubmatch(g.Principal)
+		if mm == nil {
+			continue
+		}
+		writerAccounts = append(writerAccounts, mm[2])
+		writerArns = append(writerArns, g.Principal)
+		region := ""
+		for _, r := range m.Roles {
+			if r.Arn == g.Principal {
+				region = r.Region
+			}
+		}
+		if region == "" {
+			region = regionOfTable(g.Table)
+		}
+		if region == "" {
+			continue
+		}
+		add(&Table{
+			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partitionOf(region), region, mm[2], probeTable),
+			Account: mm[2], Region: region, Stack: "probe", Logical: "writer-account-table",
+			Probe: "a table in the writer's account without a resource policy",
+		})
+	}
+	if len(writerArns) == 0 {
+		return out
+	}
+	policy, err := ParsePolicy(map[string]any{"Statement": []any{map[string]any{
+		"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*",
+		"Principal": map[string]any{"AWS": writerAccounts},
+		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": writerArns}},
+	}}}, ResourcePolicy, Location{Stack: "probe", Resource: "open-to-writers"})
+	if err != nil {
+		panic("access: probe policy does not parse: " + err.Error())
+	}
+	for _, acct := range sortedKeys(regions) {
+		region := regions[acct]
+		add(&Table{
+			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partitionOf(region), region, acct, probeTable),
+			Account: acct, Region: region, Stack: "probe", Logical: "table-account-table",
+			Probe:  "another table in the table's account whose policy allows the writers dynamodb:*",
+			Policy: policy,
+		})
+	}
+	return out
+}
+
+var tableArnRegion = regexp.MustCompile(`^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):`)
+
+func regionOfTable(arn string) string {
+	if m := tableArnRegion.FindStringSubmatch(arn); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
 func roleArnIn(partition, account, name string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, name)
 }
@@ -310,12 +401,12 @@ func (d Decision) why() string {
 		return "explicitly denied by " + joinLocations(d.Denies)
 	case len(d.IdentityAllows) == 0 && len(d.ResourceAllows) == 0:
 		return "no identity policy and no table policy allows it"
-	case len(d.IdentityAllows) == 0 && d.AccountOnly:
-		return "the table policy names only the caller's account, and no identity policy allows it"
+	case len(d.IdentityAllows) == 0 && !d.CrossAccount && d.AccountOnly:
+		return "the table policy names only the caller's account (" + joinLocations(d.ResourceAllows) + "), which leaves it to identity policies, and none allows it"
 	case len(d.IdentityAllows) == 0:
-		return "the table policy allows it (" + joinLocations(d.ResourceAllows) + ") but no identity policy does"
+		return "the table policy allows it (" + joinLocations(d.ResourceAllows) + ") but no identity policy does, and cross-account access needs both"
 	default:
-		return "identity policy allows it (" + joinLocations(d.IdentityAllows) + ") but the table policy does not"
+		return "the identity policy allows it (" + joinLocations(d.IdentityAllows) + ") but the table policy does not, and cross-account access needs both"
 	}
 }
 

@@ -22,46 +22,60 @@ const (
 // or explicitly denied cell, then the differences from the declared grants.
 func (x *Matrix) Print(w io.Writer) error {
 	p := &printer{w: w}
+	p.printf("Principals\n")
+	for si, s := range x.Subjects {
+		p.printf("  [%d] %-58s %s\n", si+1, s.Arn, s.Label)
+	}
+	p.printf("\n")
 	for ti, t := range x.Tables {
-		p.printf("Table %s (%s/%s)\n", t.Arn, t.Stack, t.Logical)
-		if t.Policy == nil {
-			p.printf("  (no resource policy)\n")
-		}
-		p.printf("\n")
+		var rows []int
 		for si, s := range x.Subjects {
-			p.printf("  [%d] %-60s %s\n", si+1, s.Arn, s.Label)
+			if t.Probe == "" || !s.Probe {
+				rows = append(rows, si)
+			}
 		}
-		p.printf("\n")
-		width := 9
-		p.printf("  %-44s", "action")
-		for si := range x.Subjects {
+		if t.Probe != "" {
+			if !x.anyAllowedOrDeclared(ti) {
+				p.printf("Table %s (probe: %s): every principal [%s] is denied every action.\n\n", t.Arn, t.Probe, rowList(rows))
+				continue
+			}
+			p.printf("Table %s (probe: %s)\n", t.Arn, t.Probe)
+		} else {
+			p.printf("Table %s (%s/%s)\n", t.Arn, t.Stack, t.Logical)
+			if t.Policy == nil {
+				p.printf("  (no resource policy)\n")
+			}
+		}
+		const width = 9
+		p.printf("  %-42s", "action")
+		for _, si := range rows {
 			p.printf("%*s", width, fmt.Sprintf("[%d]", si+1))
 		}
 		p.printf("\n")
 		for ai, a := range x.Actions {
-			p.printf("  %-44s", a)
-			for si := range x.Subjects {
+			p.printf("  %-42s", a)
+			for _, si := range rows {
 				p.printf("%*s", width, cellCode(x.Cells[ti][si][ai], x.Expected[ti][si][ai]))
 			}
 			p.printf("\n")
 		}
 		p.printf("\n")
-		var notes []string
-		for si := range x.Subjects {
+		notes := 0
+		for _, si := range rows {
 			for ai, a := range x.Actions {
 				d := x.Cells[ti][si][ai]
 				switch {
 				case d.Allowed:
-					notes = append(notes, fmt.Sprintf("  [%d] %s allowed by %s", si+1, a, d.allowedBy()))
+					p.printf("  [%d] %s allowed by %s\n", si+1, a, d.allowedBy())
+					notes++
 				case len(d.Denies) > 0:
-					notes = append(notes, fmt.Sprintf("  [%d] %s denied by %s", si+1, a, joinLocations(d.Denies)))
+					p.printf("  [%d] %s denied by %s\n", si+1, a, joinLocations(d.Denies))
+					notes++
 				}
 			}
 		}
-		if len(notes) == 0 {
+		if notes == 0 {
 			p.printf("  no principal is allowed any action on this table\n")
-		} else {
-			p.printf("%s\n", strings.Join(notes, "\n"))
 		}
 		p.printf("\n")
 	}
@@ -88,6 +102,25 @@ func (x *Matrix) Print(w io.Writer) error {
 		p.printf("  %s\n", d)
 	}
 	return p.err
+}
+
+func (x *Matrix) anyAllowedOrDeclared(ti int) bool {
+	for si := range x.Subjects {
+		for ai := range x.Actions {
+			if x.Cells[ti][si][ai].Allowed || x.Expected[ti][si][ai] || len(x.Cells[ti][si][ai].Denies) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func rowList(rows []int) string {
+	s := make([]string, len(rows))
+	for i, r := range rows {
+		s[i] = fmt.Sprint(r + 1)
+	}
+	return strings.Join(s, " ")
 }
 
 func cellCode(d Decision, declared bool) string {

@@ -1,0 +1,427 @@
+package access
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	itemsTable   = "arn:aws:dynamodb:us-east-1:111111111111:table/items"
+	itemsWriter  = "arn:aws:iam::222222222222:role/items-writer"
+	probeTableA  = "arn:aws:dynamodb:us-east-1:111111111111:table/access-check-probe-table"
+	probeTableB  = "arn:aws:dynamodb:us-east-1:222222222222:table/access-check-probe-table"
+	testAssembly = "testdata/assembly"
+)
+
+var itemsGrant = []Grant{{Principal: itemsWriter, Actions: []string{"dynamodb:PutItem"}, Table: itemsTable}}
+
+func TestLoadAssembly(t *testing.T) {
+	templates, err := LoadAssembly(testAssembly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tm := range templates {
+		got = append(got, tm.Stack+"@"+tm.Account+"/"+tm.Region+"/"+tm.Partition())
+	}
+	want := []string{
+		"TableStack@111111111111/us-east-1/aws",
+		"WriterStack@222222222222/us-east-1/aws",
+		"StageAuditStack@333333333333/cn-north-1/aws-cn",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("stacks = %v, want %v", got, want)
+	}
+}
+
+func TestLoadTemplatesWithoutManifestHaveNoEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, filepath.Join(testAssembly, "TableStack.template.json"), filepath.Join(dir, "TableStack.template.json"))
+	templates, err := LoadAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(templates) != 1 || templates[0].Stack != "TableStack" || templates[0].Account != "" {
+		t.Fatalf("got %+v, want one environment-agnostic TableStack", templates)
+	}
+	_, err = Collect(templates)
+	if err == nil || !strings.Contains(err.Error(), "AWS::Region is unknown: stack TableStack has no account and region") {
+		t.Errorf("Collect error = %v, want it to say the region is unknown", err)
+	}
+}
+
+func TestCollect(t *testing.T) {
+	m := collectDir(t, testAssembly)
+	if len(m.Tables) != 1 || m.Tables[0].Arn != itemsTable || len(m.Tables[0].Policy) != 1 {
+		t.Fatalf("tables = %+v, want %s with a one-statement policy", m.Tables, itemsTable)
+	}
+	var writer *Role
+	for _, r := range m.Roles {
+		if r.Arn == itemsWriter {
+			writer = r
+		}
+	}
+	if writer == nil || len(writer.Statements) != 3 {
+		t.Fatalf("roles = %+v, want %s with 3 statements", m.Roles, itemsWriter)
+	}
+	// An ARN that exists only once deployed stays opaque: it matches itself
+	// and nothing else, and is never a wildcard.
+	if got := writer.Statements[1].Resources[0]; got != "{WriterStack/LogGroupF5B46931.Arn}" {
+		t.Errorf("log group ARN = %q, want an opaque token", got)
+	}
+	if got := m.Tables[0].Policy[0].Principals[0].account; got != "222222222222" {
+		t.Errorf("Fn::Join principal resolved to account %q, want 222222222222", got)
+	}
+	audit := m.Roles[0]
+	if !strings.HasPrefix(audit.Arn, "arn:aws-cn:iam::333333333333:role/{") || len(audit.Statements) != 1 {
+		t.Errorf("audit role = %+v, want an opaque aws-cn ARN with the AWS managed policy's statement", audit)
+	}
+}
+
+func TestCheckAllowsExactlyTheDeclaredGrant(t *testing.T) {
+	x := Check(collectDir(t, testAssembly), itemsGrant)
+	if len(x.Differences) != 0 {
+		t.Fatalf("differences: %v", x.Differences)
+	}
+	allowed := allowedCells(x)
+	if want := []string{itemsWriter + " dynamodb:PutItem " + itemsTable}; strings.Join(allowed, "\n") != strings.Join(want, "\n") {
+		t.Errorf("allowed cells = %q, want only %q", allowed, want)
+	}
+	var out bytes.Buffer
+	if err := x.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"OK: the allowed cells are exactly the 1 declared",
+		"dynamodb:PutItem allowed by identity WriterStack/RoleDefaultPolicy5FFB7DAB PolicyDocument statement 0 (Sid \"WriteTable\") + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 0 (Sid \"Writer\")",
+		"probe: root user of 222222222222",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("printed matrix lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestCheckFindsBrokenTemplates breaks the templates the way a careless edit
+// would, and expects the check to name the access that appears or vanishes.
+func TestCheckFindsBrokenTemplates(t *testing.T) {
+	tests := []struct {
+		name   string
+		stack  string
+		mutate func(tmpl map[string]any)
+		want   []string
+	}{
+		{
+			name:  "table policy without the ARN condition lets the whole writer account in",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				delete(tablePolicyStatement(tmpl), "Condition")
+			},
+			want: []string{
+				"extra access: arn:aws:iam::222222222222:root can dynamodb:PutItem on " + itemsTable,
+				"extra access: arn:aws:iam::222222222222:role/access-check-admin can dynamodb:PutItem on " + itemsTable,
+			},
+		},
+		{
+			name:  "identity policy on every resource reaches other tables",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				identityStatement(tmpl)["Resource"] = "*"
+			},
+			want: []string{
+				"extra access: " + itemsWriter + " can dynamodb:PutItem on " + probeTableB,
+				"extra access: " + itemsWriter + " can dynamodb:PutItem on " + probeTableA,
+			},
+		},
+		{
+			name:  "dynamodb:* in the table policy",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				tablePolicyStatement(tmpl)["Action"] = "dynamodb:*"
+			},
+			// The identity policy still allows PutItem only, so across
+			// accounts nothing more gets through; the check says so.
+			want: nil,
+		},
+		{
+			name:  "dynamodb:* on both sides",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				tablePolicyStatement(tmpl)["Action"] = "dynamodb:*"
+			},
+			want: []string{
+				"extra access: " + itemsWriter + " can dynamodb:DeleteTable on " + itemsTable,
+				"extra access: " + itemsWriter + " can dynamodb:PutResourcePolicy on " + itemsTable,
+			},
+		},
+		{
+			name:  "identity policy statement removed",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				doc := tmpl["Resources"].(map[string]any)["RoleDefaultPolicy5FFB7DAB"].(map[string]any)["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)
+				doc["Statement"] = doc["Statement"].([]any)[1:]
+			},
+			want: []string{
+				"missing access: " + itemsWriter + " cannot dynamodb:PutItem on " + itemsTable + ": the table policy allows it (TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 0 (Sid \"Writer\")) but no identity policy does",
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := mutatedAssembly(t, testAssembly, tc.stack, tc.mutate)
+			if tc.name == "dynamodb:* on both sides" {
+				dir = mutatedAssembly(t, dir, "WriterStack", func(tmpl map[string]any) {
+					identityStatement(tmpl)["Action"] = "dynamodb:*"
+				})
+			}
+			x := Check(collectDir(t, dir), itemsGrant)
+			var got []string
+			for _, d := range x.Differences {
+				got = append(got, d.String())
+			}
+			if tc.want == nil && len(got) != 0 {
+				t.Errorf("differences = %q, want none", got)
+			}
+			for _, w := range tc.want {
+				if !containsPrefix(got, w) {
+					t.Errorf("differences lack %q; got:\n%s", w, strings.Join(got, "\n"))
+				}
+			}
+			var out bytes.Buffer
+			if err := x.Print(&out); err != nil {
+				t.Fatal(err)
+			}
+			if tc.want != nil && !strings.Contains(out.String(), "FAIL: ") {
+				t.Errorf("printed matrix does not say FAIL:\n%s", out.String())
+			}
+		})
+	}
+}
+
+func TestCollectRejects(t *testing.T) {
+	tests := []struct {
+		name   string
+		stack  string
+		mutate func(tmpl map[string]any)
+		want   string
+	}{
+		{
+			name:  "unknown condition key in the table policy",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				tablePolicyStatement(tmpl)["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:SourceVpc": "vpc-1"}}
+			},
+			want: `TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 0 (Sid "Writer"): Condition.StringEquals: condition key "aws:SourceVpc" is not supported`,
+		},
+		{
+			name:  "unresolvable intrinsic in an identity policy",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				identityStatement(tmpl)["Resource"] = map[string]any{"Fn::ImportValue": "TableArn"}
+			},
+			want: `WriterStack/RoleDefaultPolicy5FFB7DAB PolicyDocument.Statement[0].Resource.Fn::ImportValue: intrinsic function Fn::ImportValue cannot be resolved offline`,
+		},
+		{
+			name:  "reference to a parameter",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				identityStatement(tmpl)["Resource"] = map[string]any{"Ref": "BootstrapVersion"}
+				tmpl["Parameters"] = map[string]any{"BootstrapVersion": map[string]any{"Type": "String"}}
+			},
+			want: `refers to parameter "BootstrapVersion", whose value is not known offline`,
+		},
+		{
+			name:  "NotPrincipal in the table policy",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				st := tablePolicyStatement(tmpl)
+				st["NotPrincipal"] = st["Principal"]
+				delete(st, "Principal")
+			},
+			want: `TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 0 (Sid "Writer"): NotPrincipal is not supported`,
+		},
+		{
+			name:  "table without a name",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				delete(tmpl["Resources"].(map[string]any)["TableCD117FA1"].(map[string]any)["Properties"].(map[string]any), "TableName")
+			},
+			want: `table TableStack/TableCD117FA1 has no TableName`,
+		},
+		{
+			name:  "managed policy whose content is unknown",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				role := tmpl["Resources"].(map[string]any)["Role1ABCC5F0"].(map[string]any)["Properties"].(map[string]any)
+				role["ManagedPolicyArns"] = []any{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}
+			},
+			want: `WriterStack/Role1ABCC5F0 ManagedPolicyArns: AWS managed policy "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" is not known to the check`,
+		},
+		{
+			name:  "policy attached to a user",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				p := tmpl["Resources"].(map[string]any)["RoleDefaultPolicy5FFB7DAB"].(map[string]any)["Properties"].(map[string]any)
+				p["Users"] = []any{"alice"}
+			},
+			want: `WriterStack/RoleDefaultPolicy5FFB7DAB Users: policies attached to IAM users or groups are not supported`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			templates, err := LoadAssembly(mutatedAssembly(t, testAssembly, tc.stack, tc.mutate))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Collect(templates)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Collect error = %v\nwant it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolve(t *testing.T) {
+	tm, err := ParseTemplate("S", []byte(`{"Resources":{
+		"Role":{"Type":"AWS::IAM::Role","Properties":{"RoleName":"r","Path":"/app/"}},
+		"Table":{"Type":"AWS::DynamoDB::Table","Properties":{"TableName":"t"}},
+		"Queue":{"Type":"AWS::SQS::Queue"}},
+		"Parameters":{"P":{"Type":"String"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm.Account, tm.Region = "111111111111", "us-gov-west-1"
+	tests := []struct {
+		in, want string
+	}{
+		{`{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}"}`, `"arn:aws-us-gov:iam::111111111111:role/r"`},
+		{`{"Fn::GetAtt":"Role.Arn"}`, `"arn:aws-us-gov:iam::111111111111:role/app/r"`},
+		{`{"Fn::GetAtt":["Table","Arn"]}`, `"arn:aws-us-gov:dynamodb:us-gov-west-1:111111111111:table/t"`},
+		{`{"Fn::GetAtt":["Queue","Arn"]}`, `"{S/Queue.Arn}"`},
+		{`{"Fn::Sub":["${X}/${!Literal}/${Queue.Arn}",{"X":{"Ref":"Table"}}]}`, `"t/${Literal}/{S/Queue.Arn}"`},
+		{`{"Fn::Select":[1,{"Fn::Split":[":","a:b:c"]}]}`, `"b"`},
+		{`["a",{"Ref":"AWS::NoValue"},"b"]`, `["a","b"]`},
+	}
+	for _, tc := range tests {
+		var v any
+		if err := json.Unmarshal([]byte(tc.in), &v); err != nil {
+			t.Fatal(err)
+		}
+		got, err := tm.resolve(v, "X")
+		if err != nil {
+			t.Errorf("resolve(%s): %v", tc.in, err)
+			continue
+		}
+		b, _ := json.Marshal(got)
+		if string(b) != tc.want {
+			t.Errorf("resolve(%s) = %s, want %s", tc.in, b, tc.want)
+		}
+	}
+	for _, in := range []string{`{"Ref":"P"}`, `{"Ref":"Missing"}`, `{"Fn::If":["C","a","b"]}`, `{"Fn::GetAtt":["Missing","Arn"]}`, `{"Ref":"AWS::NotificationARNs"}`} {
+		var v any
+		_ = json.Unmarshal([]byte(in), &v)
+		if got, err := tm.resolve(v, "X"); err == nil {
+			t.Errorf("resolve(%s) = %v, want an error", in, got)
+		}
+	}
+}
+
+func collectDir(t *testing.T, dir string) *Model {
+	t.Helper()
+	templates, err := LoadAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Collect(templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func allowedCells(x *Matrix) []string {
+	var out []string
+	for ti, tb := range x.Tables {
+		for si, s := range x.Subjects {
+			for ai, a := range x.Actions {
+				if x.Cells[ti][si][ai].Allowed {
+					out = append(out, s.Arn+" "+a+" "+tb.Arn)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func containsPrefix(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func tablePolicyStatement(tmpl map[string]any) map[string]any {
+	table := tmpl["Resources"].(map[string]any)["TableCD117FA1"].(map[string]any)["Properties"].(map[string]any)
+	replica := table["Replicas"].([]any)[0].(map[string]any)
+	return replica["ResourcePolicy"].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
+}
+
+func identityStatement(tmpl map[string]any) map[string]any {
+	p := tmpl["Resources"].(map[string]any)["RoleDefaultPolicy5FFB7DAB"].(map[string]any)["Properties"].(map[string]any)
+	return p["PolicyDocument"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
+}
+
+// mutatedAssembly copies the cloud assembly in src to a temporary directory
+// and rewrites one stack's template with mutate.
+func mutatedAssembly(t *testing.T, src, stack string, mutate func(map[string]any)) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		copyFile(t, path, filepath.Join(dst, rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dst, stack+".template.json")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(data, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	mutate(tmpl)
+	if data, err = json.Marshal(tmpl); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
