@@ -117,7 +117,8 @@ func StartFunction(ctx context.Context, bins Binaries, env []string, log io.Writ
 // Stop ends the emulator and the bootstrap it started.
 func (f *Function) Stop() error {
 	// The emulator starts the bootstrap in a process group of its own and
-	// exits without ending it: end it here.
+	// exits without ending it. The bootstrap exits once the Runtime API is
+	// gone, but a stuck one must not outlive the run.
 	children := f.proc.children()
 	err := f.proc.stop()
 	for _, pid := range children {

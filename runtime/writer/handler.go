@@ -251,7 +251,7 @@ func parseEvent(payload []byte) (attrs map[string]any, overwrite bool, err error
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		if err := checkName(name, name); err != nil {
+		if err := checkName("", name, name); err != nil {
 			return nil, false, err
 		}
 		if err := checkValue(name, attrs[name], 0); err != nil {
@@ -281,11 +281,11 @@ func checkKey(attrs map[string]any, name, role string, maxBytes int) error {
 }
 
 // checkName checks an attribute or map entry name against DynamoDB's rules.
-// path names it in errors.
-func checkName(path, name string) error {
+// path names it in errors; parent names the map it is in, empty at the top.
+func checkName(parent, path, name string) error {
 	switch {
 	case name == "":
-		return &InvalidEventError{Field: path, Rule: "empty attribute name; DynamoDB wants at least one character"}
+		return &InvalidEventError{Field: parent, Rule: "empty attribute name; DynamoDB wants at least one character"}
 	case len(name) > maxAttrNameBytes:
 		return &InvalidEventError{Field: truncate(path), Rule: fmt.Sprintf("attribute name is %d bytes, over DynamoDB's limit of %d", len(name), maxAttrNameBytes)}
 	case !utf8.ValidString(name):
@@ -304,7 +304,7 @@ func checkValue(path string, value any, depth int) error {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
 			p := path + "." + k
-			if err := checkName(p, k); err != nil {
+			if err := checkName(path, p, k); err != nil {
 				return err
 			}
 			if err := checkValue(p, v[k], depth+1); err != nil {

@@ -1,0 +1,380 @@
+package main
+
+// End-to-end tests: the bootstrap, built as the CDK bundler builds it, runs
+// under the Lambda Runtime Interface Emulator against moto_server. They need
+// moto_server on PATH: without it they skip, or fail when CI=true.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
+)
+
+const e2eTableARN = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+
+// local holds what the end-to-end tests share: built once, started on first
+// use, stopped by TestMain.
+var local struct {
+	once  sync.Once
+	err   error
+	dir   string
+	bins  lambdalocal.Binaries
+	stack *lambdalocal.Stack
+	logs  syncBuffer
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if local.stack != nil {
+		if err := local.stack.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stop local services:", err)
+			code = 1
+		}
+	}
+	if local.dir != "" {
+		os.RemoveAll(local.dir)
+	}
+	os.Exit(code)
+}
+
+// syncBuffer collects the output of several processes at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// requireMoto skips (or, with CI=true, fails) when moto_server is missing.
+func requireMoto(tb testing.TB) {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("end-to-end test: skipped in -short mode")
+	}
+	if _, err := exec.LookPath("moto_server"); err != nil {
+		msg := lambdalocal.ErrMotoMissing.Error()
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg + " (CI=true: the end-to-end tests must run)")
+		}
+		tb.Skip(msg + " (set CI=true to make this a failure)")
+	}
+}
+
+// localStack returns the shared moto_server + emulator stack, building and
+// starting it on first use. On failure the test shows the services' output.
+func localStack(tb testing.TB) *lambdalocal.Stack {
+	tb.Helper()
+	requireMoto(tb)
+	local.once.Do(func() {
+		local.bins, local.err = buildBinaries()
+		if local.err == nil {
+			local.stack, local.err = lambdalocal.Start(context.Background(), local.bins, e2eTableARN, &local.logs)
+		}
+	})
+	if local.err != nil {
+		tb.Fatalf("start local services: %v\n%s", local.err, local.logs.String())
+	}
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			tb.Logf("output of the local services:\n%s", tail(local.logs.String(), 8000))
+		}
+	})
+	return local.stack
+}
+
+func buildBinaries() (lambdalocal.Binaries, error) {
+	root, err := lambdalocal.ModuleRoot()
+	if err != nil {
+		return lambdalocal.Binaries{}, err
+	}
+	local.dir, err = os.MkdirTemp("", "writer-e2e-")
+	if err != nil {
+		return lambdalocal.Binaries{}, err
+	}
+	return lambdalocal.Build(context.Background(), root, "runtime/writer", local.dir, &local.logs)
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
+
+func invoke(t *testing.T, fn *lambdalocal.Function, payload string) lambdalocal.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := fn.Invoke(ctx, []byte(payload))
+	if err != nil {
+		t.Fatalf("invoke %.100s: %v", payload, err)
+	}
+	return res
+}
+
+func mustSucceed(t *testing.T, res lambdalocal.Result) Response {
+	t.Helper()
+	if res.ErrorType != "" {
+		t.Fatalf("function failed: %s: %s", res.ErrorType, res.ErrorMessage)
+	}
+	var resp Response
+	if err := json.Unmarshal(res.Payload, &resp); err != nil {
+		t.Fatalf("response %s: %v", res.Payload, err)
+	}
+	return resp
+}
+
+func getItem(t *testing.T, stack *lambdalocal.Stack, category, item string) map[string]types.AttributeValue {
+	t.Helper()
+	out, err := stack.DB.GetItem(context.Background(), &dynamodb.GetItemInput{
+		TableName: aws.String(stack.TableARN),
+		Key: map[string]types.AttributeValue{
+			"category": &types.AttributeValueMemberS{Value: category},
+			"item":     &types.AttributeValueMemberS{Value: item},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatalf("read back %s/%s: %v", category, item, err)
+	}
+	return out.Item
+}
+
+func countItems(t *testing.T, stack *lambdalocal.Stack) int32 {
+	t.Helper()
+	out, err := stack.DB.Scan(context.Background(), &dynamodb.ScanInput{
+		TableName: aws.String(stack.TableARN), Select: types.SelectCount, ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatalf("count items: %v", err)
+	}
+	return out.Count
+}
+
+func TestE2ESeedEventWritesTheSeedItem(t *testing.T) {
+	stack := localStack(t)
+	before := time.Now().UTC().Truncate(time.Second)
+	resp := mustSucceed(t, invoke(t, stack.Function, `{}`))
+	after := time.Now().UTC()
+
+	if resp.TableARN != e2eTableARN || resp.Key != (Key{"Fruit", "Apple"}) || resp.Overwrite {
+		t.Errorf("response = %+v, want Fruit/Apple in %s", resp, e2eTableARN)
+	}
+	written, err := time.Parse(time.RFC3339, resp.Time)
+	if err != nil || !strings.HasSuffix(resp.Time, "Z") || written.Before(before) || written.After(after) {
+		t.Errorf("time = %q (%v), want RFC 3339 UTC between %v and %v", resp.Time, err, before, after)
+	}
+	want := map[string]types.AttributeValue{
+		"category": &types.AttributeValueMemberS{Value: "Fruit"},
+		"item":     &types.AttributeValueMemberS{Value: "Apple"},
+		"time":     &types.AttributeValueMemberS{Value: resp.Time},
+	}
+	if got := getItem(t, stack, "Fruit", "Apple"); !reflect.DeepEqual(got, want) {
+		t.Errorf("item read back = %v, want %v", got, want)
+	}
+}
+
+func TestE2ECustomItemIsStoredAndNotLogged(t *testing.T) {
+	stack := localStack(t)
+	const secret = "e2e-value-that-must-not-be-logged"
+	resp := mustSucceed(t, invoke(t, stack.Function, `{"category":"Vegetable","item":"Leek","time":"2024-01-02T03:04:05Z",
+		"price":12345678901234567890.5,"organic":true,"origin":null,"tags":["green",2],"stock":{"shop":{"count":3}},"note":"`+secret+`"}`))
+	if resp.Key != (Key{"Vegetable", "Leek"}) || resp.Time != "2024-01-02T03:04:05Z" {
+		t.Errorf("response = %+v, want key Vegetable/Leek and the event's time", resp)
+	}
+	want := map[string]types.AttributeValue{
+		"category": &types.AttributeValueMemberS{Value: "Vegetable"},
+		"item":     &types.AttributeValueMemberS{Value: "Leek"},
+		"time":     &types.AttributeValueMemberS{Value: "2024-01-02T03:04:05Z"},
+		"price":    &types.AttributeValueMemberN{Value: "12345678901234567890.5"},
+		"organic":  &types.AttributeValueMemberBOOL{Value: true},
+		"origin":   &types.AttributeValueMemberNULL{Value: true},
+		"tags": &types.AttributeValueMemberL{Value: []types.AttributeValue{
+			&types.AttributeValueMemberS{Value: "green"}, &types.AttributeValueMemberN{Value: "2"},
+		}},
+		"stock": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+			"shop": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+				"count": &types.AttributeValueMemberN{Value: "3"},
+			}},
+		}},
+		"note": &types.AttributeValueMemberS{Value: secret},
+	}
+	if got := getItem(t, stack, "Vegetable", "Leek"); !reflect.DeepEqual(got, want) {
+		t.Errorf("item read back =\n%v\nwant\n%v", got, want)
+	}
+	logs := local.logs.String()
+	if strings.Contains(logs, secret) {
+		t.Errorf("the function logged an attribute value")
+	}
+	if !strings.Contains(logs, `"msg":"item written","requestId":"`) || !strings.Contains(logs, `"category":"Vegetable","item":"Leek"`) {
+		t.Errorf("no JSON log record with the request ID and the key for the write")
+	}
+}
+
+func TestE2EOverwriteConflict(t *testing.T) {
+	stack := localStack(t)
+	mustSucceed(t, invoke(t, stack.Function, `{"category":"Conflict","item":"Pear","version":1}`))
+
+	res := invoke(t, stack.Function, `{"category":"Conflict","item":"Pear","version":2}`)
+	if res.ErrorType != "ItemExistsError" || !strings.Contains(res.ErrorMessage, `category="Conflict" item="Pear" already exists`) {
+		t.Errorf("second write = %s, want an ItemExistsError naming the key", res.Payload)
+	}
+	if got := getItem(t, stack, "Conflict", "Pear")["version"]; !reflect.DeepEqual(got, &types.AttributeValueMemberN{Value: "1"}) {
+		t.Errorf("after the refused write, version = %v, want 1 (unchanged)", got)
+	}
+
+	resp := mustSucceed(t, invoke(t, stack.Function, `{"category":"Conflict","item":"Pear","version":2,"overwrite":true}`))
+	if !resp.Overwrite {
+		t.Errorf("response = %+v, want overwrite true", resp)
+	}
+	item := getItem(t, stack, "Conflict", "Pear")
+	if got := item["version"]; !reflect.DeepEqual(got, &types.AttributeValueMemberN{Value: "2"}) {
+		t.Errorf("after overwrite:true, version = %v, want 2", got)
+	}
+	if _, stored := item["overwrite"]; stored {
+		t.Error(`"overwrite" was stored as an attribute`)
+	}
+}
+
+func TestE2EBadEventsWriteNothing(t *testing.T) {
+	stack := localStack(t)
+	tests := []struct {
+		name, payload, wantMessage string
+	}{
+		{"not JSON", `{"category":`, "invalid event: not valid JSON"},
+		{"not an object", `["Fruit","Apple"]`, "invalid event: got an array, want a JSON object"},
+		{"missing category", `{"item":"Apple"}`, "invalid event: category: missing"},
+		{"missing item", `{"category":"Bad"}`, "invalid event: item: missing"},
+		{"empty category", `{"category":"","item":"Apple"}`, "invalid event: category: empty"},
+		{"empty item", `{"category":"Bad","item":""}`, "invalid event: item: empty"},
+		{"category is a number", `{"category":7,"item":"Apple"}`, "invalid event: category: got a number, want a non-empty string"},
+		{"item is an array", `{"category":"Bad","item":["Apple"]}`, "invalid event: item: got an array, want a non-empty string"},
+		{"overwrite is not a boolean", `{"category":"Bad","item":"Apple","overwrite":1}`, "invalid event: overwrite: got a number, want true or false"},
+		{"empty attribute name", `{"category":"Bad","item":"Apple","":"x"}`, "invalid event: empty attribute name; DynamoDB wants at least one character"},
+		{"empty nested attribute name", `{"category":"Bad","item":"Apple","m":{"":"x"}}`, "invalid event: m: empty attribute name"},
+		{"item over 400 KB", `{"category":"Bad","item":"Apple","data":"` + strings.Repeat("x", 410*1024) + `"}`, "over DynamoDB's limit of 409600 bytes (400 KB)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := countItems(t, stack)
+			res := invoke(t, stack.Function, tt.payload)
+			if res.ErrorType != "InvalidEventError" || !strings.Contains(res.ErrorMessage, tt.wantMessage) {
+				t.Errorf("response = %.300s, want an InvalidEventError containing %q", res.Payload, tt.wantMessage)
+			}
+			if after := countItems(t, stack); after != before {
+				t.Errorf("the table has %d items after a bad event, %d before: something was written", after, before)
+			}
+		})
+	}
+}
+
+func TestE2EMissingTableIsReportedWithHint(t *testing.T) {
+	stack := localStack(t)
+	missing := "arn:aws:dynamodb:us-east-1:111111111111:table/not-deployed"
+	fn, err := lambdalocal.StartFunction(context.Background(), local.bins, lambdalocal.WriterEnv(missing, stack.Moto.URL), &local.logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fn.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	res := invoke(t, fn, `{}`)
+	if res.ErrorType != "WriteError" {
+		t.Fatalf("response = %s, want a WriteError", res.Payload)
+	}
+	for _, want := range []string{"ResourceNotFoundException", missing, "hint: the table does not exist in the account and region of TABLE_ARN; is TableStack deployed there?"} {
+		if !strings.Contains(res.ErrorMessage, want) {
+			t.Errorf("errorMessage %q does not contain %q", res.ErrorMessage, want)
+		}
+	}
+}
+
+func TestE2EBadTableARNStopsTheFunction(t *testing.T) {
+	stack := localStack(t)
+	fn, err := lambdalocal.StartFunction(context.Background(), local.bins, lambdalocal.WriterEnv("cross-account-items", stack.Moto.URL), &local.logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fn.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// The emulator answers a failed init (Runtime.ExitError) with HTTP 502.
+	res, err := fn.Invoke(ctx, []byte(`{}`))
+	if err == nil || !strings.Contains(err.Error(), "HTTP 502") {
+		t.Errorf("invoke with a malformed TABLE_ARN = %s, %v; want the emulator's HTTP 502 for a failed init", res.Payload, err)
+	}
+	if want := `TABLE_ARN \"cross-account-items\": arn: invalid prefix`; !strings.Contains(local.logs.String(), want) {
+		t.Errorf("the function's output does not say what is wrong (%s)", want)
+	}
+}
+
+// BenchmarkInvokeWarm measures one invocation of an already started function:
+// the emulator, the handler and one PutItem to moto_server.
+func BenchmarkInvokeWarm(b *testing.B) {
+	stack := localStack(b)
+	ctx := context.Background()
+	payload := []byte(`{"category":"Bench","item":"warm","overwrite":true}`)
+	if res, err := stack.Function.Invoke(ctx, payload); err != nil || res.ErrorType != "" {
+		b.Fatalf("warm-up invoke: %v %s", err, res.Payload)
+	}
+	for b.Loop() {
+		if res, err := stack.Function.Invoke(ctx, payload); err != nil || res.ErrorType != "" {
+			b.Fatalf("invoke: %v %s", err, res.Payload)
+		}
+	}
+}
+
+// BenchmarkInvokeCold measures the first invocation of a freshly started
+// emulator: starting the bootstrap, its init (TABLE_ARN, AWS configuration,
+// client) and one PutItem. Starting and stopping the emulator is not timed.
+func BenchmarkInvokeCold(b *testing.B) {
+	stack := localStack(b)
+	ctx := context.Background()
+	payload := []byte(`{"category":"Bench","item":"cold","overwrite":true}`)
+	for b.Loop() {
+		b.StopTimer()
+		fn, err := lambdalocal.StartFunction(ctx, local.bins, lambdalocal.WriterEnv(stack.TableARN, stack.Moto.URL), &local.logs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := fn.Invoke(ctx, payload)
+		b.StopTimer()
+		if err := fn.Stop(); err != nil {
+			b.Fatal(err)
+		}
+		if err != nil || res.ErrorType != "" {
+			b.Fatalf("invoke: %v %s", err, res.Payload)
+		}
+		b.StartTimer()
+	}
+}
