@@ -33,20 +33,23 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
-		return err
-	}
-	return synth(app)
+	return synth(func() error {
+		if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
+			return err
+		}
+		app.Synth(nil)
+		return nil
+	})
 }
 
-// synth turns a failure inside synthesis (such as a failed go build of the
-// function, raised through jsii as a panic) into an error.
-func synth(app awscdk.App) (err error) {
+// synth runs define and turns a failure that jsii raises as a panic (such as
+// a failed go build of the function, which runs while the asset is staged)
+// into an error, so that the user reads the message, not a stack trace.
+func synth(define func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("synthesis failed: %v", r)
 		}
 	}()
-	app.Synth(nil)
-	return nil
+	return define()
 }

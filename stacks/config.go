@@ -91,10 +91,10 @@ var (
 // accepted. knownRegions lists the region names the config may use. Every
 // problem is reported, joined into one error.
 func ConfigFromContext(context map[string]any, knownRegions []string) (Config, error) {
-	var errs []error
-	errs = append(errs, checkTypos(context)...)
+	typos := checkTypos(context)
 
 	var cfg Config
+	var errs []error
 	var err error
 	if cfg.TableAccount, err = stringValue(context, KeyTableAccount); err != nil {
 		errs = append(errs, err)
@@ -109,11 +109,11 @@ func ConfigFromContext(context map[string]any, knownRegions []string) (Config, e
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
+		return Config{}, errors.Join(append(typos, errs...)...)
 	}
 	cfg.applyDefaults()
-	if err := cfg.Validate(knownRegions); err != nil {
-		return Config{}, err
+	if err := cfg.Validate(knownRegions); err != nil || len(typos) > 0 {
+		return Config{}, errors.Join(append(typos, err)...)
 	}
 	return cfg, nil
 }

@@ -27,6 +27,10 @@ const listFormat = `{{if and .Module .Module.Main}}{{.Dir}}` +
 // packages that entry imports. Tests, other commands, cdk.out, node_modules
 // and .git are not part of it.
 func SourceHash(ctx context.Context, moduleRoot, entry, goarch string) (string, error) {
+	moduleRoot, err := filepath.Abs(moduleRoot)
+	if err != nil {
+		return "", fmt.Errorf("gofunction: %v", err)
+	}
 	pkg := "./" + filepath.ToSlash(filepath.Clean(entry))
 	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-tags", "lambda.norpc", "-f", listFormat, pkg)
 	cmd.Dir = moduleRoot

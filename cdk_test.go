@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildApp compiles this command once per test binary.
+func buildApp(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "app")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runApp runs the app as the CDK CLI does: context in CDK_CONTEXT_JSON,
+// output directory in CDK_OUTDIR.
+func runApp(t *testing.T, bin string, context map[string]any) (stderr string, code int, outdir string) {
+	t.Helper()
+	raw, err := json.Marshal(context)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outdir = t.TempDir()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "CDK_CONTEXT_JSON="+string(raw), "CDK_OUTDIR="+outdir,
+		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1")
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return errBuf.String(), code, outdir
+}
+
+func cdkJSONContext(t *testing.T) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile("cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	return file.Context
+}
+
+func templates(t *testing.T, dir string) []string {
+	t.Helper()
+	found, err := filepath.Glob(filepath.Join(dir, "*.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
+	bin := buildApp(t)
+	ctx := cdkJSONContext(t)
+	ctx["tableAccount"] = "12345"
+	ctx["writers"] = `[{"name":"Writer","account":"222222222222","roleName":"r","actions":["dynamodb:DeleteTable"]}]`
+
+	stderr, code, outdir := runApp(t, bin, ctx)
+
+	if code != 1 {
+		t.Errorf("exit code = %d, want 1", code)
+	}
+	for _, want := range []string{
+		"error: invalid configuration",
+		`tableAccount: got "12345", want 12 digits`,
+		`writers[0].actions[0]: got "dynamodb:DeleteTable"`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	for _, unwanted := range []string{"panic", "goroutine", "jsii"} {
+		if strings.Contains(stderr, unwanted) {
+			t.Errorf("stderr mentions %q:\n%s", unwanted, stderr)
+		}
+	}
+	if found := templates(t, outdir); len(found) != 0 {
+		t.Errorf("templates written despite the error: %v", found)
+	}
+}
+
+func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
+	bin := buildApp(t)
+	ctx := cdkJSONContext(t)
+	ctx["aws:cdk:bundling-stacks"] = []any{} // the function has tests of its own
+
+	stderr, code, outdir := runApp(t, bin, ctx)
+
+	if code != 0 {
+		t.Fatalf("exit code = %d, stderr:\n%s", code, stderr)
+	}
+	var names []string
+	for _, f := range templates(t, outdir) {
+		names = append(names, filepath.Base(f))
+	}
+	if strings.Join(names, " ") != "TableStack.template.json WriterStack.template.json" {
+		t.Errorf("templates = %v, want TableStack and WriterStack", names)
+	}
+}
+
+func TestSynthTurnsAJsiiPanicIntoAnError(t *testing.T) {
+	err := synth(func() error { panic("go build ./runtime/writer failed: undefined: x") })
+	if err == nil || !strings.Contains(err.Error(), "undefined: x") {
+		t.Errorf("got %v, want an error carrying the panic's message", err)
+	}
+}

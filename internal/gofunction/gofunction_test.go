@@ -1,0 +1,164 @@
+package gofunction
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
+)
+
+// writeModule creates a small module: a main package in cmd/fn that imports
+// a package of its own, plus files that do not go into the binary.
+func writeModule(t *testing.T, mainBody string) string {
+	t.Helper()
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":             "module example.com/fn\n\ngo 1.26\n",
+		"cmd/fn/main.go":     "package main\n\nimport \"example.com/fn/greet\"\n\nfunc main() {" + mainBody + "}\n",
+		"cmd/fn/fn_test.go":  "package main\n",
+		"greet/greet.go":     "package greet\n\n// Hello greets.\nfunc Hello() string { return \"hello\" }\n",
+		"README.md":          "# fn\n",
+		"other/cmd/main.go":  "package main\n\nfunc main() {}\n",
+		"cdk.out/x.template": "{}",
+	}
+	for name, body := range files {
+		path := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func hashOf(t *testing.T, root, goarch string) string {
+	t.Helper()
+	h, err := SourceHash(context.Background(), root, "cmd/fn", goarch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestSourceHashChangesOnlyWithTheFunctionsInputs(t *testing.T) {
+	root := writeModule(t, "println(greet.Hello())")
+	base := hashOf(t, root, "arm64")
+	if again := hashOf(t, root, "arm64"); again != base {
+		t.Fatalf("hash not stable: %s then %s", base, again)
+	}
+
+	unchanged := map[string]string{
+		"README.md":          "# changed\n",
+		"cmd/fn/fn_test.go":  "package main\n\n// changed\n",
+		"other/cmd/main.go":  "package main\n\nfunc main() { println() }\n",
+		"cdk.out/x.template": "{\"changed\": true}",
+	}
+	for name, body := range unchanged {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := hashOf(t, root, "arm64"); got != base {
+			t.Errorf("editing %s changed the hash", name)
+		}
+	}
+
+	changed := map[string]string{
+		"cmd/fn/main.go": "package main\n\nimport \"example.com/fn/greet\"\n\nfunc main() { print(greet.Hello()) }\n",
+		"greet/greet.go": "package greet\n\n// Hello greets.\nfunc Hello() string { return \"hi\" }\n",
+		"go.mod":         "module example.com/fn\n\ngo 1.25\n",
+	}
+	seen := map[string]string{base: "base"}
+	for _, name := range []string{"cmd/fn/main.go", "greet/greet.go", "go.mod"} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(changed[name]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got := hashOf(t, root, "arm64")
+		if prev, dup := seen[got]; dup {
+			t.Errorf("editing %s left the hash as after %s", name, prev)
+		}
+		seen[got] = name
+	}
+	if hashOf(t, root, "amd64") == hashOf(t, root, "arm64") {
+		t.Error("arm64 and amd64 builds have the same hash")
+	}
+}
+
+func TestSourceHashReportsAMissingEntry(t *testing.T) {
+	root := writeModule(t, "")
+	_, err := SourceHash(context.Background(), root, "cmd/nothing", "arm64")
+	if err == nil || !strings.Contains(err.Error(), "go list ./cmd/nothing") {
+		t.Errorf("got %v, want an error naming go list ./cmd/nothing", err)
+	}
+}
+
+// newFunction defines a GoFunction in a stack of an app that bundles the
+// given stacks, and returns what defining it panicked with, if anything.
+func newFunction(t *testing.T, root string, bundlingStacks []any) (fn *GoFunction, panicked any) {
+	t.Helper()
+	defer func() { panicked = recover() }()
+	app := awscdk.NewApp(&awscdk.AppProps{
+		Outdir:  jsii.String(t.TempDir()),
+		Context: &map[string]any{"aws:cdk:bundling-stacks": bundlingStacks},
+	})
+	stack := awscdk.NewStack(app, jsii.String("FnStack"), nil)
+	fn, err := New(stack, "Fn", &Props{ModuleRoot: root, Entry: "cmd/fn", Function: awslambda.FunctionProps{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fn, nil
+}
+
+func TestBuildsForSelectedStacks(t *testing.T) {
+	root := writeModule(t, "println(greet.Hello())")
+	fn, panicked := newFunction(t, root, []any{"**"})
+	if panicked != nil {
+		t.Fatalf("defining the function panicked: %v", panicked)
+	}
+	if got := *fn.Function.Runtime().Name(); got != "provided.al2023" {
+		t.Errorf("runtime = %s, want provided.al2023", got)
+	}
+	if got := *fn.Function.Architecture().Name(); got != "arm64" {
+		t.Errorf("architecture = %s, want arm64", got)
+	}
+}
+
+func TestFailedBuildStopsSynthesisWithTheCompilersMessage(t *testing.T) {
+	root := writeModule(t, "println(greet.Hello(), undefinedThing)")
+	_, panicked := newFunction(t, root, []any{"**"})
+	if panicked == nil {
+		t.Fatal("a broken function was defined without error")
+	}
+	if msg := fmt.Sprint(panicked); !strings.Contains(msg, "undefined: undefinedThing") {
+		t.Errorf("got %q, want the compiler's message", msg)
+	}
+}
+
+func TestSkipsTheBuildForStacksNotSelected(t *testing.T) {
+	// A broken function in a stack the CLI did not select is never compiled.
+	root := writeModule(t, "println(greet.Hello(), undefinedThing)")
+	if _, panicked := newFunction(t, root, []any{"OtherStack"}); panicked != nil {
+		t.Errorf("compiled a stack that was not selected: %v", panicked)
+	}
+}
+
+func TestBundlerWritesBootstrap(t *testing.T) {
+	root := writeModule(t, "println(greet.Hello())")
+	out := t.TempDir()
+	b := &localBundler{options: gobuild.Options{ModuleRoot: root, Entry: "cmd/fn", GOARCH: "arm64"}}
+	if ok := b.TryBundle(jsii.String(out), nil); ok == nil || !*ok {
+		t.Fatal("TryBundle did not report success")
+	}
+	if _, err := os.Stat(filepath.Join(out, "bootstrap")); err != nil {
+		t.Errorf("no bootstrap: %v", err)
+	}
+}

@@ -1,0 +1,131 @@
+package stacks
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDefaultConfig(t *testing.T) {
+	cfg, err := ConfigFromContext(defaultContext(t), KnownRegions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items",
+		Writers: []Writer{{Name: "Writer", Account: "222222222222", Region: "us-east-1",
+			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}}},
+	}
+	equalJSON(t, "config", cfg, want)
+}
+
+func TestConfigDefaultsForAWriter(t *testing.T) {
+	// GIVEN a writer with no region and no actions
+	writers := `[{"name":"Writer","account":"222222222222","roleName":"r"}]`
+	cfg, err := ConfigFromContext(withContext(defaultContext(t), KeyWriters, writers, KeyTableRegion, "eu-west-1"), KnownRegions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN it runs in the table's region and may only put items
+	w := cfg.Writers[0]
+	if w.Region != "eu-west-1" || !slices.Equal(w.Actions, []string{"dynamodb:PutItem"}) {
+		t.Errorf("writer = %+v, want region eu-west-1 and actions [dynamodb:PutItem]", w)
+	}
+}
+
+func TestConfigFromCommandLineStrings(t *testing.T) {
+	// GIVEN values as `cdk synth -c key=value` passes them: all strings
+	ctx := withContext(defaultContext(t),
+		KeyTableAccount, "333333333333",
+		KeyWriters, `[{"name":"Writer","account":"444444444444","region":"eu-west-1","roleName":"r","actions":["dynamodb:PutItem","dynamodb:GetItem"]}]`)
+	cfg, err := ConfigFromContext(ctx, KnownRegions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.TableAccount != "333333333333" || cfg.Writers[0].Account != "444444444444" || len(cfg.Writers[0].Actions) != 2 {
+		t.Errorf("config = %+v", cfg)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	writer := func(fields string) string {
+		return `[{"name":"Writer","account":"222222222222","roleName":"r"` + fields + `}]`
+	}
+	cases := []struct {
+		name string
+		kv   []any
+		want []string // each must appear in the error
+	}{
+		{"short account", []any{KeyTableAccount, "12345"}, []string{`tableAccount: got "12345", want 12 digits`}},
+		{"account with letters", []any{KeyTableAccount, "11111111111a"}, []string{`tableAccount: got "11111111111a", want 12 digits`}},
+		{"account as a number", []any{KeyTableAccount, float64(111111111111)}, []string{"tableAccount: got a number, want a string"}},
+		{"writer account", []any{KeyWriters, `[{"name":"Writer","account":"2222","roleName":"r"}]`}, []string{`writers[0].account: got "2222", want 12 digits`}},
+		{"same account", []any{KeyWriters, `[{"name":"Writer","account":"111111111111","roleName":"r"}]`},
+			[]string{`writers[0].account: got "111111111111", the table's own account`}},
+		{"unknown table region", []any{KeyTableRegion, "us-east-9"}, []string{`tableRegion: got "us-east-9", want a known AWS region`}},
+		{"unknown writer region", []any{KeyWriters, writer(`,"region":"mars-1"`)}, []string{`writers[0].region: got "mars-1", want a known AWS region`}},
+		{"table name too short", []any{KeyTableName, "ab"}, []string{`tableName: got "ab", want 3 to 255 characters`}},
+		{"table name with a slash", []any{KeyTableName, "a/b/c"}, []string{`tableName: got "a/b/c"`}},
+		{"table name too long", []any{KeyTableName, strings.Repeat("t", 256)}, []string{"tableName: got", "want 3 to 255 characters"}},
+		{"role name with a space", []any{KeyWriters, `[{"name":"Writer","account":"222222222222","roleName":"my role"}]`},
+			[]string{`writers[0].roleName: got "my role", want 1 to 64 characters`}},
+		{"role name too long", []any{KeyWriters, `[{"name":"Writer","account":"222222222222","roleName":"` + strings.Repeat("r", 65) + `"}]`},
+			[]string{"writers[0].roleName: got", "want 1 to 64 characters"}},
+		{"dynamodb:*", []any{KeyWriters, writer(`,"actions":["dynamodb:*"]`)}, []string{`writers[0].actions[0]: got "dynamodb:*", wildcards are not allowed`}},
+		{"partial wildcard", []any{KeyWriters, writer(`,"actions":["dynamodb:Put*"]`)}, []string{`writers[0].actions[0]: got "dynamodb:Put*", wildcards are not allowed`}},
+		{"bare wildcard", []any{KeyWriters, writer(`,"actions":["*"]`)}, []string{`writers[0].actions[0]: got "*", wildcards are not allowed`}},
+		{"DeleteTable", []any{KeyWriters, writer(`,"actions":["dynamodb:DeleteTable"]`)}, []string{`writers[0].actions[0]: got "dynamodb:DeleteTable", not a DynamoDB data-plane item action`}},
+		{"UpdateTable", []any{KeyWriters, writer(`,"actions":["dynamodb:PutItem","dynamodb:UpdateTable"]`)}, []string{`writers[0].actions[1]: got "dynamodb:UpdateTable", not a DynamoDB data-plane item action`}},
+		{"PutResourcePolicy", []any{KeyWriters, writer(`,"actions":["dynamodb:PutResourcePolicy"]`)}, []string{`got "dynamodb:PutResourcePolicy", not a DynamoDB data-plane item action`}},
+		{"non-dynamodb action", []any{KeyWriters, writer(`,"actions":["s3:PutObject"]`)}, []string{`writers[0].actions[0]: got "s3:PutObject", not a DynamoDB action`}},
+		{"empty actions", []any{KeyWriters, writer(`,"actions":[]`)}, []string{"writers[0].actions: got an empty list, want at least one action"}},
+		{"duplicate action", []any{KeyWriters, writer(`,"actions":["dynamodb:PutItem","dynamodb:PutItem"]`)}, []string{`writers[0].actions[1]: got "dynamodb:PutItem" twice`}},
+		{"duplicate writer names", []any{KeyWriters, `[{"name":"Writer","account":"222222222222","roleName":"a"},{"name":"Writer","account":"333333333333","roleName":"b"}]`},
+			[]string{`writers[1].name: got "Writer", already used by writers[0]`}},
+		{"duplicate role names", []any{KeyWriters, `[{"name":"A","account":"222222222222","roleName":"r"},{"name":"B","account":"222222222222","roleName":"R"}]`},
+			[]string{`writers[1].roleName: got "R", already used by writers[0] in account 222222222222`}},
+		{"writer named Table", []any{KeyWriters, `[{"name":"Table","account":"222222222222","roleName":"r"}]`}, []string{`writers[0].name: got "Table", which would name its stack TableStack`}},
+		{"writer name with a dash", []any{KeyWriters, `[{"name":"my-writer","account":"222222222222","roleName":"r"}]`}, []string{`writers[0].name: got "my-writer", want a letter then`}},
+		{"empty writers", []any{KeyWriters, []any{}}, []string{"writers: got an empty list, want at least one writer"}},
+		{"writers not a list", []any{KeyWriters, `{"name":"Writer"}`}, []string{"writers: want a JSON list of writer objects"}},
+		{"unknown writer field", []any{KeyWriters, writer(`,"acount":"x"`)}, []string{`writers[0]: unknown field "acount"`}},
+		{"writer field of the wrong type", []any{KeyWriters, `[{"name":"Writer","account":222222222222,"roleName":"r"}]`}, []string{"writers[0]: account: got number, want string"}},
+		{"typo of a key", []any{"tableAcount", "333333333333"}, []string{`tableAcount: unknown context key; did you mean "tableAccount"?`}},
+		{"wrong case of a key", []any{"TableName", "x"}, []string{`TableName: unknown context key; did you mean "tableName"?`}},
+		{"typo of writers", []any{"writer", "[]"}, []string{`writer: unknown context key; did you mean "writers"?`}},
+		{"missing key", []any{KeyTableName, nil}, []string{"tableName: missing"}},
+		{"several problems at once", []any{KeyTableAccount, "1", KeyTableRegion, "nowhere"},
+			[]string{`tableAccount: got "1", want 12 digits`, `tableRegion: got "nowhere"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := withContext(defaultContext(t), tc.kv...)
+			if tc.kv[1] == nil {
+				delete(ctx, tc.kv[0].(string))
+			}
+			_, err := ConfigFromContext(ctx, KnownRegions())
+			if err == nil {
+				t.Fatalf("got no error, want %q", tc.want)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error:\n%v\nwant it to contain %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestUnrelatedContextKeysAreNotTypos(t *testing.T) {
+	ctx := withContext(defaultContext(t), "aws:cdk:bundling-stacks", []any{}, "acknowledged-issue-numbers", []any{1}, "team", "payments")
+	if _, err := ConfigFromContext(ctx, KnownRegions()); err != nil {
+		t.Errorf("got %v, want no error", err)
+	}
+}
+
+func TestRoleNamesMayRepeatAcrossAccounts(t *testing.T) {
+	writers := `[{"name":"A","account":"222222222222","roleName":"writer"},{"name":"B","account":"333333333333","roleName":"writer"}]`
+	if _, err := ConfigFromContext(withContext(defaultContext(t), KeyWriters, writers), KnownRegions()); err != nil {
+		t.Errorf("got %v, want no error: IAM role names are unique per account", err)
+	}
+}

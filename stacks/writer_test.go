@@ -1,0 +1,133 @@
+package stacks
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+)
+
+const defaultTableArn = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+
+func TestWriterStack(t *testing.T) {
+	// GIVEN the defaults of cdk.json
+	s := synthesize(t, defaultContext(t))
+	tmpl := s.templates["WriterStack"]
+
+	// THEN the role has its fixed name, is trusted by Lambda only, and has
+	// no managed policy
+	roleID, role := onlyResource(t, tmpl, "AWS::IAM::Role")
+	rp := props(role)
+	if rp["RoleName"] != "cross-account-items-writer" {
+		t.Errorf("RoleName = %v, want cross-account-items-writer", rp["RoleName"])
+	}
+	equalJSON(t, "trust policy", rp["AssumeRolePolicyDocument"], map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Action": "sts:AssumeRole", "Effect": "Allow",
+			"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
+		}},
+	})
+	for _, key := range []string{"ManagedPolicyArns", "Policies"} {
+		if v, ok := rp[key]; ok {
+			t.Errorf("role has %s %v, want none", key, v)
+		}
+	}
+	if n := len(resourcesOfType(tmpl, "AWS::IAM::ManagedPolicy")); n != 0 {
+		t.Errorf("%d managed policies, want none", n)
+	}
+
+	// AND its one identity policy grants exactly the writer's actions on
+	// exactly the table, log writes to its own log group and sends to its
+	// dead-letter queue: nothing on "*"
+	logGroupID, logGroup := onlyResource(t, tmpl, "AWS::Logs::LogGroup")
+	queueID, queue := onlyResource(t, tmpl, "AWS::SQS::Queue")
+	_, policy := onlyResource(t, tmpl, "AWS::IAM::Policy")
+	pp := props(policy)
+	equalJSON(t, "policy roles", pp["Roles"], []any{ref(roleID)})
+	equalJSON(t, "identity policy", pp["PolicyDocument"], map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{"Sid": "WriteTable", "Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": defaultTableArn},
+			map[string]any{"Effect": "Allow", "Action": []any{"logs:CreateLogStream", "logs:PutLogEvents"}, "Resource": getAtt(logGroupID, "Arn")},
+			map[string]any{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": getAtt(queueID, "Arn")},
+		},
+	})
+
+	// AND the function is the Go binary on provided.al2023, arm64, told the
+	// table's full ARN, logging to its own log group, with a dead-letter queue
+	fnID, fn := onlyResource(t, tmpl, "AWS::Lambda::Function")
+	fp := props(fn)
+	for key, want := range map[string]any{
+		"Runtime":          "provided.al2023",
+		"Handler":          "bootstrap",
+		"Architectures":    []any{"arm64"},
+		"Role":             getAtt(roleID, "Arn"),
+		"Environment":      map[string]any{"Variables": map[string]any{"TABLE_ARN": defaultTableArn}},
+		"LoggingConfig":    map[string]any{"LogFormat": "JSON", "LogGroup": ref(logGroupID)},
+		"DeadLetterConfig": map[string]any{"TargetArn": getAtt(queueID, "Arn")},
+	} {
+		equalJSON(t, "function "+key, fp[key], want)
+	}
+	if code, _ := fp["Code"].(map[string]any); code == nil || !strings.HasSuffix(code["S3Key"].(string), ".zip") {
+		t.Errorf("function Code = %v, want an S3 asset", fp["Code"])
+	}
+
+	// AND the log group has a retention period and is kept on delete
+	if got := props(logGroup)["RetentionInDays"]; got != float64(90) {
+		t.Errorf("log group RetentionInDays = %v, want 90", got)
+	}
+	if logGroup["DeletionPolicy"] != "Retain" {
+		t.Errorf("log group DeletionPolicy = %v, want Retain", logGroup["DeletionPolicy"])
+	}
+
+	// AND the dead-letter queue is encrypted, kept on delete, and refuses
+	// anything but TLS
+	if props(queue)["SqsManagedSseEnabled"] != true {
+		t.Errorf("queue SqsManagedSseEnabled = %v, want true", props(queue)["SqsManagedSseEnabled"])
+	}
+	if queue["DeletionPolicy"] != "Retain" {
+		t.Errorf("queue DeletionPolicy = %v, want Retain", queue["DeletionPolicy"])
+	}
+	_, queuePolicy := onlyResource(t, tmpl, "AWS::SQS::QueuePolicy")
+	equalJSON(t, "queue policy", props(queuePolicy)["PolicyDocument"].(map[string]any)["Statement"], []any{map[string]any{
+		"Effect": "Deny", "Action": "sqs:*", "Principal": map[string]any{"AWS": "*"},
+		"Resource":  getAtt(queueID, "Arn"),
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	}})
+
+	// AND the stack outputs the role's ARN and the function's name
+	outputs := tmpl["Outputs"].(map[string]any)
+	equalJSON(t, "RoleArn output", outputs["RoleArn"].(map[string]any)["Value"], getAtt(roleID, "Arn"))
+	equalJSON(t, "FunctionName output", outputs["FunctionName"].(map[string]any)["Value"], ref(fnID))
+
+	// AND the stack is in the writer's account
+	ws := s.app.Writers[0]
+	if *ws.Account() != "222222222222" || *ws.Region() != "us-east-1" {
+		t.Errorf("WriterStack env = %s/%s, want 222222222222/us-east-1", *ws.Account(), *ws.Region())
+	}
+}
+
+// TestNoExportsOrImports checks that no template links to another through
+// CloudFormation exports, which cannot cross accounts.
+func TestNoExportsOrImports(t *testing.T) {
+	for name, ctx := range map[string]map[string]any{
+		"default":     defaultContext(t),
+		"two writers": withContext(defaultContext(t), KeyWriters, twoWriters()),
+	} {
+		s := synthesize(t, ctx)
+		for stack, tmpl := range s.templates {
+			raw, _ := json.Marshal(tmpl)
+			for _, banned := range []string{`"Fn::ImportValue"`, `"Export"`} {
+				if strings.Contains(string(raw), banned) {
+					t.Errorf("%s: %s has %s", name, stack, banned)
+				}
+			}
+		}
+		for _, w := range s.app.Writers {
+			if deps := w.Dependencies(); len(*deps) != 0 {
+				t.Errorf("%s: %s depends on %d stacks, want none", name, *w.StackName(), len(*deps))
+			}
+		}
+	}
+}
