@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
 )
 
 const defaultTableArn = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
