@@ -57,8 +57,8 @@ func StartMoto(ctx context.Context, accountID string, log io.Writer) (*Moto, err
 	return m, nil
 }
 
-func (m *Moto) waitUntilAnswering(ctx context.Context, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func (m *Moto) waitUntilAnswering(parent context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/moto-api/", nil)
@@ -70,6 +70,9 @@ func (m *Moto) waitUntilAnswering(ctx context.Context, timeout time.Duration) er
 		case <-m.proc.exited:
 			return fmt.Errorf("moto_server exited before answering: %v", m.proc.cmd.ProcessState)
 		case <-ctx.Done():
+			if err := parent.Err(); err != nil {
+				return fmt.Errorf("wait for moto_server: %w", err)
+			}
 			return fmt.Errorf("moto_server did not answer on %s within %v", m.URL, timeout)
 		case <-time.After(100 * time.Millisecond):
 		}
