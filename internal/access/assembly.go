@@ -70,6 +70,11 @@ type manifest struct {
 // *.template.json in dir is read as an environment-agnostic stack named after
 // its file.
 func LoadAssembly(dir string) ([]*Template, error) {
+	if info, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !info.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory; want a cloud assembly such as cdk.out", dir)
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return loadTemplateFiles(dir)

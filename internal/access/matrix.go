@@ -70,9 +70,22 @@ type Difference struct {
 	Principal, Action, Table  string
 	Decision                  Decision
 	TableMissingFromTemplates bool
+	// OneSided names the policy ("identity policy" or "table policy") that
+	// on its own allows a cross-account action the other side does not:
+	// no access today, but the two sides no longer come from one
+	// declaration, and a change to the other side would open it.
+	OneSided string
 }
 
 func (d Difference) String() string {
+	if d.OneSided != "" {
+		by := d.Decision.IdentityAllows
+		if d.OneSided == "table policy" {
+			by = d.Decision.ResourceAllows
+		}
+		return fmt.Sprintf("extra access: the %s alone allows %s to %s on %s (%s); the other side stops it today, but the two sides no longer grant the same actions",
+			d.OneSided, d.Principal, d.Action, d.Table, joinLocations(by))
+	}
 	if d.TableMissingFromTemplates {
 		return fmt.Sprintf("missing access: %s cannot %s on %s: no template defines that table", d.Principal, d.Action, d.Table)
 	}
@@ -123,12 +136,55 @@ func Check(m *Model, expected []Grant) *Matrix {
 			}
 		}
 	}
+	x.Differences = append(x.Differences, x.oneSided(want)...)
 	for _, k := range sortedTriples(want) {
 		if !tables[k[2]] {
 			x.Differences = append(x.Differences, Difference{Principal: k[0], Action: canonicalAction(k[1], x.Actions), Table: k[2], TableMissingFromTemplates: true})
 		}
 	}
 	return x
+}
+
+// oneSided checks each side of every cross-account grant on its own: the
+// declared writer's identity policy against a table policy that trusts it
+// with everything, and the table policy against an identity policy that
+// allows everything. Each side must allow the declared actions only.
+func (x *Matrix) oneSided(want map[[3]string]bool) []Difference {
+	writers := map[string]bool{}
+	for k := range want {
+		writers[k[0]] = true
+	}
+	var out []Difference
+	for ti, t := range x.Tables {
+		if t.Probe != "" {
+			continue
+		}
+		for si, s := range x.Subjects {
+			if !writers[s.Arn] || s.Account == t.Account {
+				continue
+			}
+			trustsWriter := []Statement{{
+				Where:      Location{Stack: "probe", Resource: "table-policy-trusting-the-writer"},
+				Effect:     Allow,
+				Actions:    []string{"*"},
+				Resources:  []string{"*"},
+				Principals: []principalPattern{{arn: s.Arn}},
+			}}
+			for ai, a := range x.Actions {
+				if x.Expected[ti][si][ai] || x.Cells[ti][si][ai].Allowed {
+					continue // declared, or already reported as extra access
+				}
+				req := Request{Principal: s.Principal, Action: a, Resource: t.Arn, ResourceAccount: t.Account}
+				if d := Evaluate(req, s.Identity, trustsWriter); d.Allowed {
+					out = append(out, Difference{Extra: true, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d, OneSided: "identity policy"})
+				}
+				if d := Evaluate(req, dynamodbAdmin(), t.Policy); d.Allowed {
+					out = append(out, Difference{Extra: true, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d, OneSided: "table policy"})
+				}
+			}
+		}
+	}
+	return out
 }
 
 func sortedTriples(m map[[3]string]bool) [][3]string {

@@ -1,0 +1,142 @@
+// Command access checks, offline, who can do what to the app's DynamoDB
+// table: it evaluates the identity and table policies of a synthesized cloud
+// assembly, prints the access matrix, and exits 1 when the allowed cells
+// differ from the grants the configuration declares.
+//
+// Usage:
+//
+//	go run ./cmd/access [-cdk-json cdk.json] [-c key=value]... [cdk.out]
+//
+// Pass the same -c overrides as to `cdk synth`. Exit codes: 0 the access is
+// exactly the declared one, 1 it differs, 2 the input could not be checked.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/access"
+	"github.com/cross-account-dynamodb/cdk/stacks"
+)
+
+func main() {
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	jsii.Close()
+	os.Exit(code)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("access", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
+	var overrides contextFlags
+	fs.Var(&overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: access [-cdk-json cdk.json] [-c key=value]... [cdk.out]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return 2
+	}
+	dir := "cdk.out"
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+
+	matrix, err := check(*cdkJSON, overrides, dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 2
+	}
+	if err := matrix.Print(stdout); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 2
+	}
+	if len(matrix.Differences) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// check reads the configuration the way the app does and checks the cloud
+// assembly in dir against it.
+func check(cdkJSON string, overrides map[string]any, dir string) (*access.Matrix, error) {
+	context, err := readContext(cdkJSON, overrides)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := stacks.ConfigFromContext(context, stacks.KnownRegions())
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration (%s context or -c):\n%w", cdkJSON, err)
+	}
+	templates, err := access.LoadAssembly(dir)
+	if err != nil {
+		return nil, err
+	}
+	model, err := access.Collect(templates)
+	if err != nil {
+		return nil, fmt.Errorf("cannot check %s:\n%w", dir, err)
+	}
+	return access.Check(model, grants(cfg)), nil
+}
+
+// grants is what the configuration declares: each writer's role may do the
+// writer's actions on the table.
+func grants(cfg stacks.Config) []access.Grant {
+	out := make([]access.Grant, len(cfg.Writers))
+	for i, w := range cfg.Writers {
+		out[i] = access.Grant{Principal: w.RoleArn(), Actions: w.Actions, Table: cfg.TableArn()}
+	}
+	return out
+}
+
+// readContext returns the "context" of cdk.json with the -c values on top,
+// as the CDK CLI hands it to the app.
+func readContext(cdkJSON string, overrides map[string]any) (map[string]any, error) {
+	raw, err := os.ReadFile(cdkJSON)
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", cdkJSON, err)
+	}
+	context := map[string]any{}
+	for k, v := range file.Context {
+		context[k] = v
+	}
+	for k, v := range overrides {
+		context[k] = v
+	}
+	return context, nil
+}
+
+// contextFlags collects repeated -c key=value flags.
+type contextFlags map[string]any
+
+func (c *contextFlags) String() string { return "" }
+
+func (c *contextFlags) Set(s string) error {
+	key, value, ok := strings.Cut(s, "=")
+	if !ok || key == "" {
+		return errors.New("want key=value")
+	}
+	if *c == nil {
+		*c = contextFlags{}
+	}
+	(*c)[key] = value
+	return nil
+}

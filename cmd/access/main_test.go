@@ -1,0 +1,347 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/access"
+	"github.com/cross-account-dynamodb/cdk/stacks"
+)
+
+// cdkJSON is the app's cdk.json, seen from this package's directory.
+const cdkJSON = "../../cdk.json"
+
+// twoWriters is a configuration with a second writer in a third account that
+// is granted more than the default.
+var twoWriters = map[string]any{
+	"writers": `[
+		{"name":"Writer","account":"222222222222","roleName":"items-writer"},
+		{"name":"Auditor","account":"333333333333","region":"eu-west-1","roleName":"items-auditor",
+		 "actions":["dynamodb:GetItem","dynamodb:Query","dynamodb:UpdateItem"]}]`,
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// synth builds the app from cdk.json's context with overrides, the same way
+// the app and this command read it, and synthesizes it into a temporary
+// cloud assembly. The function is not compiled (no stack is selected for
+// bundling).
+func synth(t *testing.T, overrides map[string]any) (string, stacks.Config) {
+	t.Helper()
+	context, err := readContext(cdkJSON, overrides)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := stacks.ConfigFromContext(context, stacks.KnownRegions())
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	context["aws:cdk:bundling-stacks"] = []any{}
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &context, Outdir: jsii.String(out)})
+	moduleRoot, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	app.Synth(nil)
+	return out, cfg
+}
+
+func checkDir(t *testing.T, dir string, cfg stacks.Config) *access.Matrix {
+	t.Helper()
+	templates, err := access.LoadAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := access.Collect(templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return access.Check(model, grants(cfg))
+}
+
+// TestSynthesizedAppGrantsExactlyTheConfiguredAccess checks, for the default
+// and a two-writer configuration, that the allowed cells of the matrix are
+// exactly the (principal, action, table) triples the configuration declares,
+// and that every other cell is denied.
+func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
+	tests := []struct {
+		name      string
+		overrides map[string]any
+		want      []string
+	}{
+		{
+			name: "default config",
+			want: []string{
+				"arn:aws:iam::222222222222:role/cross-account-items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+			},
+		},
+		{
+			name:      "two writers",
+			overrides: twoWriters,
+			want: []string{
+				"arn:aws:iam::222222222222:role/items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::333333333333:role/items-auditor dynamodb:GetItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::333333333333:role/items-auditor dynamodb:Query arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::333333333333:role/items-auditor dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, cfg := synth(t, tc.overrides)
+			x := checkDir(t, dir, cfg)
+			if len(x.Differences) != 0 {
+				t.Errorf("differences from the declared grants: %v", x.Differences)
+			}
+			var allowed []string
+			cells := 0
+			for ti, table := range x.Tables {
+				for si, s := range x.Subjects {
+					for ai, a := range x.Actions {
+						cells++
+						if x.Cells[ti][si][ai].Allowed {
+							allowed = append(allowed, s.Arn+" "+a+" "+table.Arn)
+						}
+					}
+				}
+			}
+			sort.Strings(allowed)
+			if strings.Join(allowed, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("allowed cells:\n%s\nwant exactly:\n%s", strings.Join(allowed, "\n"), strings.Join(tc.want, "\n"))
+			}
+			// Every writer and the probes are rows; every item and table
+			// action is a column.
+			if len(x.Subjects) < len(cfg.Writers)+5 || len(x.Actions) < 30 || cells < 300 {
+				t.Errorf("matrix too small to mean anything: %d principals, %d actions, %d cells", len(x.Subjects), len(x.Actions), cells)
+			}
+		})
+	}
+}
+
+// TestBrokenTemplatesFailTheCheck breaks the synthesized templates the way a
+// careless edit would, and expects the command to fail naming the access
+// that appears.
+func TestBrokenTemplatesFailTheCheck(t *testing.T) {
+	dir, _ := synth(t, nil)
+	const (
+		table  = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+		writer = "arn:aws:iam::222222222222:role/cross-account-items-writer"
+	)
+	tests := []struct {
+		name   string
+		mutate map[string]func(tmpl map[string]any) // by stack
+		want   []string
+	}{
+		{
+			name: "table policy statement without the condition",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				delete(tablePolicyStatement(t, tmpl), "Condition")
+			}},
+			want: []string{
+				"extra access: arn:aws:iam::222222222222:root can dynamodb:PutItem on " + table,
+				"extra access: arn:aws:iam::222222222222:role/access-check-admin can dynamodb:PutItem on " + table,
+				"extra access: arn:aws:iam::222222222222:role/access-check-other-role can dynamodb:PutItem on " + table,
+			},
+		},
+		{
+			name: "identity policy on Resource *",
+			mutate: map[string]func(map[string]any){"WriterStack": func(tmpl map[string]any) {
+				writeTableStatement(t, tmpl)["Resource"] = "*"
+			}},
+			want: []string{
+				"extra access: " + writer + " can dynamodb:PutItem on arn:aws:dynamodb:us-east-1:222222222222:table/access-check-probe-table",
+				"extra access: " + writer + " can dynamodb:PutItem on arn:aws:dynamodb:us-east-1:111111111111:table/access-check-probe-table",
+			},
+		},
+		{
+			name: "dynamodb:* on both sides",
+			mutate: map[string]func(map[string]any){
+				"TableStack":  func(tmpl map[string]any) { tablePolicyStatement(t, tmpl)["Action"] = "dynamodb:*" },
+				"WriterStack": func(tmpl map[string]any) { writeTableStatement(t, tmpl)["Action"] = "dynamodb:*" },
+			},
+			want: []string{
+				"extra access: " + writer + " can dynamodb:DeleteTable on " + table,
+				"extra access: " + writer + " can dynamodb:PutResourcePolicy on " + table,
+				"extra access: " + writer + " can dynamodb:Scan on " + table,
+			},
+		},
+		{
+			name: "dynamodb:* in the identity policy only",
+			mutate: map[string]func(map[string]any){
+				"WriterStack": func(tmpl map[string]any) { writeTableStatement(t, tmpl)["Action"] = "dynamodb:*" },
+			},
+			// The table policy still allows PutItem only, so nothing more
+			// gets through today, but the two sides no longer match.
+			want: []string{
+				"extra access: the identity policy alone allows " + writer + " to dynamodb:DeleteTable on " + table + ` (WriterStack/`,
+			},
+		},
+		{
+			name: "dynamodb:* in the table policy only",
+			mutate: map[string]func(map[string]any){
+				"TableStack": func(tmpl map[string]any) { tablePolicyStatement(t, tmpl)["Action"] = "dynamodb:*" },
+			},
+			want: []string{
+				"extra access: the table policy alone allows " + writer + " to dynamodb:DeleteTable on " + table + ` (TableStack/`,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			broken := copyAssembly(t, dir)
+			for stack, mutate := range tc.mutate {
+				rewriteTemplate(t, filepath.Join(broken, stack+".template.json"), mutate)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"-cdk-json", cdkJSON, broken}, &stdout, &stderr)
+			if code != 1 {
+				t.Fatalf("exit code %d, want 1; stderr: %s", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, stdout.String())
+				}
+			}
+		})
+	}
+}
+
+func TestRun(t *testing.T) {
+	dir, _ := synth(t, nil)
+	t.Run("default app passes and prints the matrix", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"-cdk-json", cdkJSON, dir}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit code %d, want 0; stdout:\n%s\nstderr: %s", code, stdout.String(), stderr.String())
+		}
+		for _, want := range []string{
+			"Table arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items (TableStack/",
+			"dynamodb:PutItem allowed by identity WriterStack/",
+			"OK: the allowed cells are exactly the 1 declared",
+		} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("output lacks %q:\n%s", want, stdout.String())
+			}
+		}
+	})
+	t.Run("config that differs from the synthesized app fails", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"-cdk-json", cdkJSON, "-c", `writers=[{"name":"Writer","account":"222222222222","roleName":"cross-account-items-writer","actions":["dynamodb:PutItem","dynamodb:GetItem"]}]`, dir}, &stdout, &stderr)
+		if code != 1 || !strings.Contains(stdout.String(), "missing access: arn:aws:iam::222222222222:role/cross-account-items-writer cannot dynamodb:GetItem on ") {
+			t.Errorf("exit code %d, want 1 naming the missing GetItem; stdout:\n%s", code, stdout.String())
+		}
+	})
+	t.Run("invalid override is an error naming the key", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"-cdk-json", cdkJSON, "-c", "tableAccount=12345", dir}, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), `tableAccount: got "12345", want 12 digits`) {
+			t.Errorf("exit code %d, stderr %q; want 2 naming tableAccount", code, stderr.String())
+		}
+	})
+	t.Run("missing assembly is an error", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"-cdk-json", cdkJSON, filepath.Join(t.TempDir(), "cdk.out")}, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), "error: ") {
+			t.Errorf("exit code %d, stderr %q; want 2 and an error", code, stderr.String())
+		}
+	})
+	t.Run("unsupported policy element is an error naming it", func(t *testing.T) {
+		broken := copyAssembly(t, dir)
+		rewriteTemplate(t, filepath.Join(broken, "TableStack.template.json"), func(tmpl map[string]any) {
+			tablePolicyStatement(t, tmpl)["Condition"] = map[string]any{"IpAddress": map[string]any{"aws:SourceIp": "10.0.0.0/8"}}
+		})
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"-cdk-json", cdkJSON, broken}, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), `Replicas[0].ResourcePolicy statement 0 (Sid "Writer"): condition operator "IpAddress" is not supported`) {
+			t.Errorf("exit code %d, stderr %q; want 2 naming the statement and operator", code, stderr.String())
+		}
+	})
+}
+
+// onlyResource returns the properties of the one resource of a type.
+func onlyResource(t *testing.T, tmpl map[string]any, typ string) map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		if res := r.(map[string]any); res["Type"] == typ {
+			found = append(found, res["Properties"].(map[string]any))
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one %s, got %d", typ, len(found))
+	}
+	return found[0]
+}
+
+func tablePolicyStatement(t *testing.T, tmpl map[string]any) map[string]any {
+	replica := onlyResource(t, tmpl, "AWS::DynamoDB::GlobalTable")["Replicas"].([]any)[0].(map[string]any)
+	return replica["ResourcePolicy"].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
+}
+
+// writeTableStatement is the writer's identity statement on the table.
+func writeTableStatement(t *testing.T, tmpl map[string]any) map[string]any {
+	doc := onlyResource(t, tmpl, "AWS::IAM::Policy")["PolicyDocument"].(map[string]any)
+	for _, s := range doc["Statement"].([]any) {
+		if st := s.(map[string]any); st["Sid"] == "WriteTable" {
+			return st
+		}
+	}
+	t.Fatal("no statement with Sid WriteTable in the writer's identity policy")
+	return nil
+}
+
+func copyAssembly(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func rewriteTemplate(t *testing.T, file string, mutate func(map[string]any)) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(data, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	mutate(tmpl)
+	if data, err = json.Marshal(tmpl); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
