@@ -28,7 +28,11 @@ func TestBuildWriterIsAStrippedStaticLinuxELF(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}
-			f, err := elf.Open(filepath.Join(out, "bootstrap"))
+			bootstrap := filepath.Join(out, "bootstrap")
+			if info, err := os.Stat(bootstrap); err == nil {
+				t.Logf("bootstrap for %s: %d bytes", tt.goarch, info.Size())
+			}
+			f, err := elf.Open(bootstrap)
 			if err != nil {
 				t.Fatalf("bootstrap is not an ELF file: %v", err)
 			}

@@ -353,6 +353,27 @@ func BenchmarkInvokeWarm(b *testing.B) {
 	}
 }
 
+// BenchmarkPutItemDirect measures the same PutItem sent straight to
+// moto_server, without the emulator or the function: the share of
+// BenchmarkInvokeWarm that is moto_server's.
+func BenchmarkPutItemDirect(b *testing.B) {
+	stack := localStack(b)
+	ctx := context.Background()
+	in := &dynamodb.PutItemInput{
+		TableName: aws.String(stack.TableARN),
+		Item: map[string]types.AttributeValue{
+			"category": &types.AttributeValueMemberS{Value: "Bench"},
+			"item":     &types.AttributeValueMemberS{Value: "direct"},
+			"time":     &types.AttributeValueMemberS{Value: time.Now().UTC().Format(time.RFC3339)},
+		},
+	}
+	for b.Loop() {
+		if _, err := stack.DB.PutItem(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkInvokeCold measures the first invocation of a freshly started
 // emulator: starting the bootstrap, its init (TABLE_ARN, AWS configuration,
 // client) and one PutItem. Starting and stopping the emulator is not timed.
