@@ -41,7 +41,7 @@ func TestWriterStack(t *testing.T) {
 	// dead-letter queue: nothing on "*"
 	logGroupID, logGroup := onlyResource(t, tmpl, "AWS::Logs::LogGroup")
 	queueID, queue := onlyResource(t, tmpl, "AWS::SQS::Queue")
-	_, policy := onlyResource(t, tmpl, "AWS::IAM::Policy")
+	policyID, policy := onlyResource(t, tmpl, "AWS::IAM::Policy")
 	pp := props(policy)
 	equalJSON(t, "policy roles", pp["Roles"], []any{ref(roleID)})
 	equalJSON(t, "identity policy", pp["PolicyDocument"], map[string]any{
@@ -68,6 +68,8 @@ func TestWriterStack(t *testing.T) {
 	} {
 		equalJSON(t, "function "+key, fp[key], want)
 	}
+	// (created after its policy, which Lambda checks for the queue)
+	equalJSON(t, "function DependsOn", fn["DependsOn"], []any{policyID})
 	if code, _ := fp["Code"].(map[string]any); code == nil || !strings.HasSuffix(code["S3Key"].(string), ".zip") {
 		t.Errorf("function Code = %v, want an S3 asset", fp["Code"])
 	}
