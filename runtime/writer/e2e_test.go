@@ -275,6 +275,7 @@ func TestE2EBadEventsWriteNothing(t *testing.T) {
 		{"overwrite is not a boolean", `{"category":"Bad","item":"Apple","overwrite":1}`, "invalid event: overwrite: got a number, want true or false"},
 		{"empty attribute name", `{"category":"Bad","item":"Apple","":"x"}`, "invalid event: empty attribute name; DynamoDB wants at least one character"},
 		{"empty nested attribute name", `{"category":"Bad","item":"Apple","m":{"":"x"}}`, "invalid event: m: empty attribute name"},
+		{"number with 39 digits", `{"category":"Bad","item":"Apple","n":123456789012345678901234567890123456789}`, "invalid event: n: number has 39 significant digits, over DynamoDB's limit of 38"},
 		{"item over 400 KB", `{"category":"Bad","item":"Apple","data":"` + strings.Repeat("x", 410*1024) + `"}`, "over DynamoDB's limit of 409600 bytes (400 KB)"},
 	}
 	for _, tt := range tests {

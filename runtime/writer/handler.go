@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,6 +38,9 @@ const (
 	maxSortKeyBytes      = 1024
 	maxAttrNameBytes     = 65535
 	maxNestingDepth      = 32
+	maxNumberDigits      = 38
+	maxNumberExponent    = 125  // largest magnitude 9.99...E+125
+	minNumberExponent    = -130 // smallest non-zero magnitude 1E-130
 )
 
 // The seed's sample item, written when the event carries no attributes.
@@ -301,6 +305,10 @@ func checkValue(path string, value any, depth int) error {
 		return &InvalidEventError{Field: truncate(path), Rule: fmt.Sprintf("nested %d levels deep, over DynamoDB's limit of %d", depth, maxNestingDepth)}
 	}
 	switch v := value.(type) {
+	case json.Number:
+		if rule := numberRule(v.String()); rule != "" {
+			return &InvalidEventError{Field: truncate(path), Rule: rule}
+		}
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
 			p := path + "." + k
@@ -319,6 +327,37 @@ func checkValue(path string, value any, depth int) error {
 		}
 	}
 	return nil
+}
+
+// numberRule returns which of DynamoDB's number rules the JSON number n
+// breaks, or "" if it breaks none.
+func numberRule(n string) string {
+	mantissa, exp := n, 0
+	if i := strings.IndexAny(n, "eE"); i >= 0 {
+		e, err := strconv.Atoi(n[i+1:])
+		if err != nil {
+			return "number's exponent is out of DynamoDB's range (1E-130 to 9.9999999999999999999999999999999999999E+125)"
+		}
+		mantissa, exp = n[:i], e
+	}
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(mantissa, "-"), ".")
+	all := intPart + frac
+	significant := strings.TrimLeft(all, "0")
+	if significant == "" {
+		return "" // zero
+	}
+	leadingZeros := len(all) - len(significant)
+	significant = strings.TrimRight(significant, "0")
+	scientificExp := exp + len(intPart) - 1 - leadingZeros // n = d.ddd × 10^scientificExp
+	switch {
+	case len(significant) > maxNumberDigits:
+		return fmt.Sprintf("number has %d significant digits, over DynamoDB's limit of %d", len(significant), maxNumberDigits)
+	case scientificExp > maxNumberExponent:
+		return "number is too large for DynamoDB (at most 9.9999999999999999999999999999999999999E+125)"
+	case scientificExp < minNumberExponent:
+		return "number is too small for DynamoDB (non-zero numbers are at least 1E-130 in magnitude)"
+	}
+	return ""
 }
 
 // truncate shortens a path for an error message.

@@ -170,6 +170,10 @@ func TestInvokeRejectsBadEvents(t *testing.T) {
 		{"empty name in a map in a list", `{"category":"Fruit","item":"Apple","l":[0,{"":1}]}`, "l[1]", "empty attribute name"},
 		{"attribute name over 64 KB", `{"category":"Fruit","item":"Apple","` + longName + `":1}`, longName[:64] + "...", "attribute name is 65536 bytes, over DynamoDB's limit of 65535"},
 		{"nested 33 levels", `{"category":"Fruit","item":"Apple","m":` + deep + `}`, "", "nested 33 levels deep, over DynamoDB's limit of 32"},
+		{"number with 39 digits", `{"category":"Fruit","item":"Apple","n":{"x":-1234567890123456789012345678901234567.89}}`, "n.x", "number has 39 significant digits, over DynamoDB's limit of 38"},
+		{"number too large", `{"category":"Fruit","item":"Apple","n":1E126}`, "n", "number is too large"},
+		{"number too small", `{"category":"Fruit","item":"Apple","n":[0.1e-130]}`, "n[0]", "number is too small"},
+		{"number exponent overflows", `{"category":"Fruit","item":"Apple","n":1e99999999999999999999}`, "n", "exponent is out of DynamoDB's range"},
 		{"item over 400 KB", `{"category":"Fruit","item":"Apple","data":"` + strings.Repeat("x", 400*1024) + `"}`, "", "over DynamoDB's limit of 409600 bytes (400 KB)"},
 	}
 	for _, tt := range tests {
@@ -208,6 +212,18 @@ func TestInvokeItemSizeLimitBoundary(t *testing.T) {
 		_, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(payload))
 		if gotErr := err != nil; gotErr != tt.wantErr {
 			t.Errorf("item of %d bytes: err = %v, want error: %v", tt.size, err, tt.wantErr)
+		}
+	}
+}
+
+func TestNumberRuleAcceptsDynamoDBsRange(t *testing.T) {
+	for _, n := range []string{
+		"0", "-0", "0.000", "0e999", "12345678901234567890123456789012345678", "1234567890123456789012345678901234567800000",
+		"9.9999999999999999999999999999999999999E+125", "-9.9999999999999999999999999999999999999E125",
+		"1E-130", "-1e-130", "0.0001E-126", "100E123", "1.5",
+	} {
+		if rule := numberRule(n); rule != "" {
+			t.Errorf("numberRule(%s) = %q, want it accepted", n, rule)
 		}
 	}
 }
