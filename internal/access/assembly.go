@@ -24,6 +24,9 @@ type Template struct {
 	Resources map[string]Resource
 	// Parameters holds the names of the template's parameters.
 	Parameters map[string]bool
+	// depth counts the intrinsics being resolved, to stop at a circular
+	// reference.
+	depth int
 }
 
 // Resource is one entry of a template's Resources section.

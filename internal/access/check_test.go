@@ -320,7 +320,8 @@ func TestResolve(t *testing.T) {
 			t.Errorf("resolve(%s) = %s, want %s", tc.in, b, tc.want)
 		}
 	}
-	for _, in := range []string{`{"Ref":"P"}`, `{"Ref":"Missing"}`, `{"Fn::If":["C","a","b"]}`, `{"Fn::GetAtt":["Missing","Arn"]}`, `{"Ref":"AWS::NotificationARNs"}`} {
+	tm.Resources["Loop"] = Resource{Type: "AWS::IAM::Role", Properties: map[string]any{"RoleName": "l", "Path": map[string]any{"Fn::GetAtt": []any{"Loop", "Arn"}}}}
+	for _, in := range []string{`{"Fn::GetAtt":["Loop","Arn"]}`, `{"Ref":"P"}`, `{"Ref":"Missing"}`, `{"Fn::If":["C","a","b"]}`, `{"Fn::GetAtt":["Missing","Arn"]}`, `{"Ref":"AWS::NotificationARNs"}`} {
 		var v any
 		_ = json.Unmarshal([]byte(in), &v)
 		if got, err := tm.resolve(v, "X"); err == nil {

@@ -17,6 +17,18 @@ const (
 	codeNone     = "."        // nothing allows
 )
 
+const legend = `Each cell is one request: principal (column), action (row), table (block).
+  ALLOW     allowed, and declared in the configuration
+  EXTRA!    allowed but not declared: the check fails
+  MISSING!  declared but denied: the check fails
+  DENY      denied by an explicit Deny
+  id        denied: only the caller's identity policy allows it, and across accounts the table policy must allow it too
+  tbl       denied: only the table policy allows it, and the caller's identity policy does not
+  .         denied: no policy allows it
+Probe principals and probe tables are made up by the check to show who else could get in.
+Not shown: the table account's root user and its other IAM principals, which that account's own identity policies govern.
+`
+
 // Print writes the matrix a reviewer reads at a glance: one block per table,
 // actions down, principals across, then the statements behind every allowed
 // or explicitly denied cell, then the differences from the declared grants.
@@ -26,7 +38,7 @@ func (x *Matrix) Print(w io.Writer) error {
 	for si, s := range x.Subjects {
 		p.printf("  [%d] %-58s %s\n", si+1, s.Arn, s.Label)
 	}
-	p.printf("\n")
+	p.printf("\n%s\n", legend)
 	for ti, t := range x.Tables {
 		var rows []int
 		for si, s := range x.Subjects {
@@ -36,7 +48,7 @@ func (x *Matrix) Print(w io.Writer) error {
 		}
 		if t.Probe != "" {
 			if !x.anyAllowedOrDeclared(ti) {
-				p.printf("Table %s (probe: %s): every principal [%s] is denied every action.\n\n", t.Arn, t.Probe, rowList(rows))
+				p.printf("Table %s (probe: %s): every action denied to [%s].\n\n", t.Arn, t.Probe, rowList(rows))
 				continue
 			}
 			p.printf("Table %s (probe: %s)\n", t.Arn, t.Probe)
@@ -79,10 +91,6 @@ func (x *Matrix) Print(w io.Writer) error {
 		}
 		p.printf("\n")
 	}
-	p.printf("Legend: ALLOW allowed and declared; EXTRA! allowed but not declared; MISSING! declared but denied;\n")
-	p.printf("        DENY an explicit Deny matches; id only an identity policy allows (cross-account: denied);\n")
-	p.printf("        tbl only the table policy allows, without an identity policy or only through the account; . nothing allows.\n")
-	p.printf("        The table account's root user and IAM principals it grants dynamodb:* are not shown.\n\n")
 	if len(x.Differences) == 0 {
 		n := 0
 		for ti := range x.Expected {

@@ -74,7 +74,16 @@ func (t *Template) resolveString(v any, where string) (string, error) {
 	return s, nil
 }
 
+// maxDepth bounds nested intrinsics, so that a circular reference is an
+// error rather than endless recursion.
+const maxDepth = 64
+
 func (t *Template) intrinsic(fn string, arg any, where string) (any, error) {
+	t.depth++
+	defer func() { t.depth-- }()
+	if t.depth > maxDepth {
+		return nil, fmt.Errorf("%s: intrinsics nested more than %d deep (a circular reference?)", where, maxDepth)
+	}
 	where = where + "." + fn
 	switch fn {
 	case "Ref":
