@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -195,6 +196,20 @@ func TestE2ESeedEventWritesTheSeedItem(t *testing.T) {
 	if got := getItem(t, stack, "Fruit", "Apple"); !reflect.DeepEqual(got, want) {
 		t.Errorf("item read back = %v, want %v", got, want)
 	}
+}
+
+// The function claims lambdalocal.FunctionRegion and the table is in
+// us-east-1. moto_server keeps tables per signing region, so a write that
+// succeeds shows that the client took its region from TABLE_ARN.
+func TestE2EClientUsesTheTableRegion(t *testing.T) {
+	stack := localStack(t)
+	_, err := stack.Moto.Client(lambdalocal.FunctionRegion).DescribeTable(context.Background(),
+		&dynamodb.DescribeTableInput{TableName: aws.String(stack.TableARN)})
+	var notFound *types.ResourceNotFoundException
+	if !errors.As(err, &notFound) {
+		t.Fatalf("moto_server finds the table from %s (err %v): this test cannot tell the regions apart", lambdalocal.FunctionRegion, err)
+	}
+	mustSucceed(t, invoke(t, stack.Function, `{"category":"Region","item":"check"}`))
 }
 
 func TestE2ECustomItemIsStoredAndNotLogged(t *testing.T) {
