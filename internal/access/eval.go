@@ -39,7 +39,7 @@ type Decision struct {
 	Denies []Location
 	// IdentityAllows are the matching Allow statements of the caller's
 	// identity policies. The root user's implicit full access in its own
-	// account counts as one, with Resource "implicit root access".
+	// account counts as one.
 	IdentityAllows []Location
 	// ResourceAllows are the matching Allow statements of the resource
 	// policy.
@@ -55,7 +55,10 @@ type Decision struct {
 
 // rootAccess stands for the root user's access to everything its account
 // can do, which no identity policy grants or restricts.
-var rootAccess = Location{Stack: "implicit", Resource: "root user"}
+var rootAccess = Location{Stack: implicitStack, Resource: "the root user's implicit full access"}
+
+// implicitStack marks a Location that stands for access no statement grants.
+const implicitStack = "implicit"
 
 // Evaluate applies IAM's policy evaluation logic to one request:
 // an explicit Deny anywhere wins; within one account an Allow from either

@@ -22,6 +22,9 @@ type Location struct {
 }
 
 func (l Location) String() string {
+	if l.Stack == implicitStack {
+		return l.Resource
+	}
 	s := l.Stack + "/" + l.Resource
 	if l.Policy != "" {
 		s += " " + l.Policy
@@ -31,15 +34,6 @@ func (l Location) String() string {
 		s += fmt.Sprintf(" (Sid %q)", l.Sid)
 	}
 	return s
-}
-
-// Short is a compact form for the printed matrix: stack/resource#index, or
-// stack/resource#Sid when the statement has one.
-func (l Location) Short() string {
-	if l.Sid != "" {
-		return fmt.Sprintf("%s/%s#%s", l.Stack, l.Resource, l.Sid)
-	}
-	return fmt.Sprintf("%s/%s#%d", l.Stack, l.Resource, l.Index)
 }
 
 // Effect is a statement's effect.
