@@ -1,7 +1,8 @@
 # Every target here is what CI runs (.ci/run) or what the README tells you to
 # type. Context overrides go in CONTEXT, e.g.
 #   make synth CONTEXT='-c tableAccount=123456789012'
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+# Silences jsii's end-of-life banner on Node 20 (the value lists Node major versions).
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 CDK := npx --no-install cdk
 CONTEXT ?=

@@ -32,7 +32,7 @@ func runApp(t *testing.T, bin string, context map[string]any) (stderr string, co
 	outdir = t.TempDir()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "CDK_CONTEXT_JSON="+string(raw), "CDK_OUTDIR="+outdir,
-		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1")
+		"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
 	var errBuf bytes.Buffer
 	cmd.Stderr = &errBuf
 	err = cmd.Run()
