@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/cross-account-dynamodb/cdk/stacks"
 )
@@ -37,6 +38,9 @@ func run() error {
 		if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
 			return err
 		}
+		// An AwsSolutions finding at error level fails synthesis, so that
+		// `cdk synth` in CI gates every stack, including what users add.
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
 		app.Synth(nil)
 		return nil
 	})
