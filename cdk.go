@@ -47,8 +47,8 @@ func run() error {
 }
 
 // synth runs define and turns a failure that jsii raises as a panic (such as
-// a failed go build of the function, which runs while the asset is staged)
-// into an error, so that the user reads the message, not a stack trace.
+// a cdk-nag or template-validation finding, which fails app.Synth) into an
+// error, so that the user reads the message, not a stack trace.
 func synth(define func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -4,8 +4,10 @@ package gofunction
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -57,6 +59,12 @@ func New(scope constructs.Construct, id string, props *Props) (*GoFunction, erro
 	}
 
 	construct := constructs.NewConstruct(scope, jsii.String(id))
+	bundler := &localBundler{options: gobuild.Options{
+		ModuleRoot: props.ModuleRoot,
+		Entry:      props.Entry,
+		GOARCH:     goarch,
+		Log:        os.Stderr,
+	}}
 	fn.Runtime = awslambda.Runtime_PROVIDED_AL2023()
 	fn.Handler = jsii.String("bootstrap")
 	fn.Code = awslambda.Code_FromAsset(jsii.String(props.ModuleRoot), &awss3assets.AssetOptions{
@@ -65,18 +73,32 @@ func New(scope constructs.Construct, id string, props *Props) (*GoFunction, erro
 		Bundling: &awscdk.BundlingOptions{
 			// Never pulled: the local bundler always builds or fails.
 			Image: awscdk.DockerImage_FromRegistry(jsii.String("local-go-build-only")),
-			Local: &localBundler{options: gobuild.Options{
-				ModuleRoot: props.ModuleRoot,
-				Entry:      props.Entry,
-				GOARCH:     goarch,
-				Log:        os.Stderr,
-			}},
+			Local: bundler,
 		},
 	})
-	return &GoFunction{
-		Construct: construct,
-		Function:  awslambda.NewFunction(construct, jsii.String("Function"), &fn),
-	}, nil
+	function, err := defineFunction(construct, &fn, bundler)
+	if err != nil {
+		return nil, err
+	}
+	return &GoFunction{Construct: construct, Function: function}, nil
+}
+
+// defineFunction defines the function, which stages its asset and so runs
+// the bundler. A failed build makes aws-cdk-lib throw (its bundle is empty);
+// that surfaces here as a panic, which is returned as the build's error.
+func defineFunction(scope constructs.Construct, props *awslambda.FunctionProps, bundler *localBundler) (fn awslambda.Function, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if bundler.err == nil {
+				panic(r)
+			}
+			err = bundler.err
+			if rmErr := bundler.removeOutput(); rmErr != nil {
+				err = errors.Join(err, rmErr)
+			}
+		}
+	}()
+	return awslambda.NewFunction(scope, jsii.String("Function"), props), nil
 }
 
 func goarchOf(architecture string) (string, error) {
@@ -92,16 +114,35 @@ func goarchOf(architecture string) (string, error) {
 // localBundler builds the function with the host's Go toolchain.
 type localBundler struct {
 	options gobuild.Options
+	// err is the failed build's error, kept for defineFunction.
+	err error
+	// outputDir is where the last build wrote.
+	outputDir string
 }
 
-// TryBundle builds the binary into outputDir. A failed build cannot fall back
-// to Docker (there is none to fall back to, and a silent fallback would hide
-// the compiler's message): it stops synthesis with that message.
+// removeOutput deletes what a failed build left in cdk.out. aws-cdk-lib
+// builds in "<asset dir>-building" and renames that to the asset directory
+// even when it is empty; left there, the next synth with the same hash would
+// find the directory, skip the build and stage an empty function.
+func (b *localBundler) removeOutput() error {
+	for _, dir := range []string{b.outputDir, strings.TrimSuffix(b.outputDir, "-building")} {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("gofunction: remove the failed build's output: %v", err)
+		}
+	}
+	return nil
+}
+
+// TryBundle builds the binary into outputDir. A failed build must not fall
+// back to Docker (there is none here, and the fallback's error would hide the
+// compiler's message), nor panic inside a jsii callback (that kills the jsii
+// runtime mid-call): it keeps the error and reports the bundling as done, so
+// that aws-cdk-lib rejects the empty output and defineFunction returns the
+// error.
 func (b *localBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
 	o := b.options
 	o.OutputDir = *outputDir
-	if err := gobuild.Build(context.Background(), o); err != nil {
-		panic(err)
-	}
+	b.outputDir = *outputDir
+	b.err = gobuild.Build(context.Background(), o)
 	return jsii.Bool(true)
 }

@@ -2,7 +2,6 @@ package gofunction
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,27 +101,28 @@ func TestSourceHashReportsAMissingEntry(t *testing.T) {
 }
 
 // newFunction defines a GoFunction in a stack of an app that bundles the
-// given stacks, and returns what defining it panicked with, if anything.
-func newFunction(t *testing.T, root string, bundlingStacks []any) (fn *GoFunction, panicked any) {
+// given stacks.
+func newFunction(t *testing.T, root string, bundlingStacks []any) (*GoFunction, error) {
 	t.Helper()
-	defer func() { panicked = recover() }()
+	return newFunctionIn(t, t.TempDir(), root, bundlingStacks)
+}
+
+// newFunctionIn is newFunction with the app's output directory given.
+func newFunctionIn(t *testing.T, outdir, root string, bundlingStacks []any) (*GoFunction, error) {
+	t.Helper()
 	app := awscdk.NewApp(&awscdk.AppProps{
-		Outdir:  jsii.String(t.TempDir()),
+		Outdir:  jsii.String(outdir),
 		Context: &map[string]any{"aws:cdk:bundling-stacks": bundlingStacks},
 	})
 	stack := awscdk.NewStack(app, jsii.String("FnStack"), nil)
-	fn, err := New(stack, "Fn", &Props{ModuleRoot: root, Entry: "cmd/fn", Function: awslambda.FunctionProps{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fn, nil
+	return New(stack, "Fn", &Props{ModuleRoot: root, Entry: "cmd/fn", Function: awslambda.FunctionProps{}})
 }
 
 func TestBuildsForSelectedStacks(t *testing.T) {
 	root := writeModule(t, "println(greet.Hello())")
-	fn, panicked := newFunction(t, root, []any{"**"})
-	if panicked != nil {
-		t.Fatalf("defining the function panicked: %v", panicked)
+	fn, err := newFunction(t, root, []any{"**"})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got := *fn.Function.Runtime().Name(); got != "provided.al2023" {
 		t.Errorf("runtime = %s, want provided.al2023", got)
@@ -134,20 +134,28 @@ func TestBuildsForSelectedStacks(t *testing.T) {
 
 func TestFailedBuildStopsSynthesisWithTheCompilersMessage(t *testing.T) {
 	root := writeModule(t, "println(greet.Hello(), undefinedThing)")
-	_, panicked := newFunction(t, root, []any{"**"})
-	if panicked == nil {
-		t.Fatal("a broken function was defined without error")
-	}
-	if msg := fmt.Sprint(panicked); !strings.Contains(msg, "undefined: undefinedThing") {
-		t.Errorf("got %q, want the compiler's message", msg)
+	outdir := t.TempDir()
+	// Twice into the same cdk.out: the first failure must leave nothing that
+	// the second synth would take for a finished build.
+	for attempt := 1; attempt <= 2; attempt++ {
+		_, err := newFunctionIn(t, outdir, root, []any{"**"})
+		if err == nil {
+			t.Fatalf("attempt %d: a broken function was defined without error", attempt)
+		}
+		if !strings.Contains(err.Error(), "undefined: undefinedThing") {
+			t.Errorf("attempt %d: got %q, want the compiler's message", attempt, err)
+		}
+		if assets, _ := filepath.Glob(filepath.Join(outdir, "asset.*")); len(assets) != 0 {
+			t.Errorf("attempt %d: a failed build left %v", attempt, assets)
+		}
 	}
 }
 
 func TestSkipsTheBuildForStacksNotSelected(t *testing.T) {
 	// A broken function in a stack the CLI did not select is never compiled.
 	root := writeModule(t, "println(greet.Hello(), undefinedThing)")
-	if _, panicked := newFunction(t, root, []any{"OtherStack"}); panicked != nil {
-		t.Errorf("compiled a stack that was not selected: %v", panicked)
+	if _, err := newFunction(t, root, []any{"OtherStack"}); err != nil {
+		t.Errorf("compiled a stack that was not selected: %v", err)
 	}
 }
 
