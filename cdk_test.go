@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cross-account-dynamodb/cdk/stacks"
 )
 
 // buildApp compiles this command once per test binary.
@@ -47,17 +49,11 @@ func runApp(t *testing.T, bin string, context map[string]any) (stderr string, co
 
 func cdkJSONContext(t *testing.T) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile("cdk.json")
+	ctx, err := stacks.ContextFromFile("cdk.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var file struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatal(err)
-	}
-	return file.Context
+	return ctx
 }
 
 func templates(t *testing.T, dir string) []string {

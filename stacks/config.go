@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -84,6 +85,22 @@ var (
 	roleNamePattern  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
 	writerNameRule   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,59}$`)
 )
+
+// ContextFromFile reads the "context" object of a cdk.json file: the
+// configuration's defaults, before any -c override.
+func ContextFromFile(path string) (map[string]any, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return file.Context, nil
+}
 
 // ConfigFromContext reads and validates the app's configuration from the CDK
 // context (all of it, as Node.GetAllContext returns it). Values from cdk.json

@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
@@ -18,17 +17,11 @@ const moduleRoot = ".."
 // clone synthesizes with.
 func defaultContext(t *testing.T) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile("../cdk.json")
+	ctx, err := ContextFromFile("../cdk.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var file struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatalf("cdk.json: %v", err)
-	}
-	return file.Context
+	return ctx
 }
 
 // withContext returns a copy of ctx with the given keys replaced.

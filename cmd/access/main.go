@@ -12,7 +12,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -104,19 +103,12 @@ func grants(cfg stacks.Config) []access.Grant {
 // readContext returns the "context" of cdk.json with the -c values on top,
 // as the CDK CLI hands it to the app.
 func readContext(cdkJSON string, overrides map[string]any) (map[string]any, error) {
-	raw, err := os.ReadFile(cdkJSON)
+	context, err := stacks.ContextFromFile(cdkJSON)
 	if err != nil {
 		return nil, err
 	}
-	var file struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("%s: %w", cdkJSON, err)
-	}
-	context := map[string]any{}
-	for k, v := range file.Context {
-		context[k] = v
+	if context == nil {
+		context = map[string]any{}
 	}
 	for k, v := range overrides {
 		context[k] = v
