@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/ddbactions"
 )
 
 // Context keys the app reads. Their defaults live in cdk.json; any of them can
@@ -26,25 +28,6 @@ var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWri
 // DefaultActions is what a writer is granted when its config names no
 // actions: the one call the writer function makes.
 var DefaultActions = []string{"dynamodb:PutItem"}
-
-// ItemActions are the DynamoDB data-plane item actions a writer may be
-// granted. Table-level actions (DeleteTable, UpdateTable, PutResourcePolicy,
-// ...) and wildcards are never granted across accounts by this app.
-var ItemActions = []string{
-	"dynamodb:GetItem",
-	"dynamodb:BatchGetItem",
-	"dynamodb:Query",
-	"dynamodb:Scan",
-	"dynamodb:ConditionCheckItem",
-	"dynamodb:PutItem",
-	"dynamodb:UpdateItem",
-	"dynamodb:DeleteItem",
-	"dynamodb:BatchWriteItem",
-	"dynamodb:PartiQLSelect",
-	"dynamodb:PartiQLInsert",
-	"dynamodb:PartiQLUpdate",
-	"dynamodb:PartiQLDelete",
-}
 
 // Config is the whole app's configuration: one table and the writers that
 // may write to it from other accounts.
@@ -221,9 +204,9 @@ func checkActions(key string, actions []string, add func(key, format string, arg
 		case strings.ContainsAny(a, "*?"):
 			add(k, "got %q, wildcards are not allowed; name each item action", a)
 		case !strings.HasPrefix(a, "dynamodb:"):
-			add(k, "got %q, not a DynamoDB action; want one of %s", a, strings.Join(ItemActions, ", "))
-		case !slices.Contains(ItemActions, a):
-			add(k, "got %q, not a DynamoDB data-plane item action; want one of %s", a, strings.Join(ItemActions, ", "))
+			add(k, "got %q, not a DynamoDB action; want one of %s", a, strings.Join(ddbactions.Item, ", "))
+		case !slices.Contains(ddbactions.Item, a):
+			add(k, "got %q, not a DynamoDB data-plane item action; want one of %s", a, strings.Join(ddbactions.Item, ", "))
 		case seen[a]:
 			add(k, "got %q twice", a)
 		}

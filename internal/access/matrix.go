@@ -5,26 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-)
 
-// ItemActions and TableActions are the DynamoDB actions on a table that the
-// matrix always shows, whatever the configuration grants.
-var (
-	ItemActions = []string{
-		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-		"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-		"dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLSelect",
-		"dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete",
-	}
-	TableActions = []string{
-		"dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable",
-		"dynamodb:GetResourcePolicy", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy",
-		"dynamodb:CreateBackup", "dynamodb:RestoreTableToPointInTime", "dynamodb:ExportTableToPointInTime",
-		"dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
-		"dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive",
-		"dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:ListTagsOfResource",
-		"dynamodb:EnableKinesisStreamingDestination", "dynamodb:UpdateContributorInsights",
-	}
+	"github.com/cross-account-dynamodb/cdk/internal/ddbactions"
 )
 
 // Grant is access the configuration declares: Principal (a role ARN) may
@@ -201,7 +183,7 @@ func sortedTriples(m map[[3]string]bool) [][3]string {
 // actionColumns is the fixed action list plus any declared action that is
 // not in it.
 func actionColumns(expected []Grant) []string {
-	cols := append(append([]string{}, ItemActions...), TableActions...)
+	cols := append(append([]string{}, ddbactions.Item...), ddbactions.Table...)
 	for _, g := range expected {
 		for _, a := range g.Actions {
 			if strings.ContainsAny(a, "*?") {

@@ -1,0 +1,23 @@
+// Package ddbactions lists the IAM actions of DynamoDB that act on a table:
+// the item actions a writer may be granted, and the table actions it never is.
+package ddbactions
+
+// Item are the data-plane item actions.
+var Item = []string{
+	"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+	"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+	"dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLSelect",
+	"dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete",
+}
+
+// Table are actions on the table itself: its settings, policy, backups and
+// tags.
+var Table = []string{
+	"dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable",
+	"dynamodb:GetResourcePolicy", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy",
+	"dynamodb:CreateBackup", "dynamodb:RestoreTableToPointInTime", "dynamodb:ExportTableToPointInTime",
+	"dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
+	"dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive",
+	"dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:ListTagsOfResource",
+	"dynamodb:EnableKinesisStreamingDestination", "dynamodb:UpdateContributorInsights",
+}
