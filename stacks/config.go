@@ -88,9 +88,9 @@ func ContextFromFile(path string) (map[string]any, error) {
 // ConfigFromContext reads and validates the app's configuration from the CDK
 // context (all of it, as Node.GetAllContext returns it). Values from cdk.json
 // arrive as JSON values, values from `-c key=value` as strings; both are
-// accepted. knownRegions lists the region names the config may use. Every
-// problem is reported, joined into one error.
-func ConfigFromContext(context map[string]any, knownRegions []string) (Config, error) {
+// accepted. knownRegions maps the region names the config may use to their
+// partitions (KnownRegions). Every problem is reported, joined into one error.
+func ConfigFromContext(context map[string]any, knownRegions map[string]string) (Config, error) {
 	typos := checkTypos(context)
 
 	var cfg Config
@@ -130,8 +130,9 @@ func (c *Config) applyDefaults() {
 	}
 }
 
-// Validate checks every rule on c and reports every broken one.
-func (c Config) Validate(knownRegions []string) error {
+// Validate checks every rule on c and reports every broken one. knownRegions
+// maps region names to their partitions.
+func (c Config) Validate(knownRegions map[string]string) error {
 	var errs []error
 	add := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
@@ -146,7 +147,7 @@ func (c Config) Validate(knownRegions []string) error {
 		add(KeyWriters, "got an empty list, want at least one writer")
 	}
 
-	names := map[string]int{}
+	names := map[string]int{} // lower case: stack names end up as file names
 	roles := map[string]int{}
 	for i, w := range c.Writers {
 		key := fmt.Sprintf("%s[%d]", KeyWriters, i)
@@ -156,16 +157,19 @@ func (c Config) Validate(knownRegions []string) error {
 		case w.StackName() == TableStackName:
 			add(key+".name", "got %q, which would name its stack %s like the table's stack", w.Name, TableStackName)
 		}
-		if j, dup := names[w.Name]; dup {
-			add(key+".name", "got %q, already used by writers[%d]; writer names must be unique", w.Name, j)
+		if j, dup := names[strings.ToLower(w.Name)]; dup {
+			add(key+".name", "got %q, already used by writers[%d]; writer names must be unique, ignoring case", w.Name, j)
 		}
-		names[w.Name] = i
+		names[strings.ToLower(w.Name)] = i
 
 		checkAccount(key+".account", w.Account, add)
 		if w.Account == c.TableAccount && accountPattern.MatchString(w.Account) {
 			add(key+".account", "got %q, the table's own account; a writer must be in another account", w.Account)
 		}
 		checkRegion(key+".region", w.Region, knownRegions, add)
+		if tp, wp := knownRegions[c.TableRegion], knownRegions[w.Region]; tp != "" && wp != "" && wp != tp {
+			add(key+".region", "got %q in partition %s, the table is in %s; IAM principals cannot reach resources in another partition", w.Region, wp, tp)
+		}
 
 		if !roleNamePattern.MatchString(w.RoleName) {
 			add(key+".roleName", "got %q, want 1 to 64 characters of A-Z a-z 0-9 + = , . @ _ -", w.RoleName)
@@ -187,8 +191,8 @@ func checkAccount(key, account string, add func(key, format string, args ...any)
 	}
 }
 
-func checkRegion(key, region string, known []string, add func(key, format string, args ...any)) {
-	if !slices.Contains(known, region) {
+func checkRegion(key, region string, known map[string]string, add func(key, format string, args ...any)) {
+	if _, ok := known[region]; !ok {
 		add(key, "got %q, want a known AWS region such as us-east-1", region)
 	}
 }
