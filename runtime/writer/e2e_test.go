@@ -307,6 +307,29 @@ func TestE2EBadEventsWriteNothing(t *testing.T) {
 	}
 }
 
+// aws-lambda-go logs the error an invocation returns, so a rejected event's
+// message must be as free of item contents as the handler's own log record.
+func TestE2ENestedMapKeysAreNotLogged(t *testing.T) {
+	stack := localStack(t)
+	nestedKeys := []string{"e2e-owner@example.com", "e2e-ssn-123-45-6789"}
+	res := invoke(t, stack.Function, `{"category":"Bad","item":"Apple","owners":{"`+nestedKeys[0]+`":{"`+nestedKeys[1]+`":1e999}}}`)
+	if res.ErrorType != "InvalidEventError" || !strings.Contains(res.ErrorMessage, "invalid event: owners: number is too large") {
+		t.Errorf("response = %s, want an InvalidEventError naming the top-level attribute owners", res.Payload)
+	}
+	logs := local.logs.String()
+	if !strings.Contains(logs, `"msg":"event rejected"`) {
+		t.Errorf("no log record for the rejected event")
+	}
+	for _, key := range nestedKeys {
+		if strings.Contains(res.ErrorMessage, key) {
+			t.Errorf("errorMessage %q contains the map key %q from inside an attribute's value", res.ErrorMessage, key)
+		}
+		if strings.Contains(logs, key) {
+			t.Errorf("the function's output contains the map key %q from inside an attribute's value", key)
+		}
+	}
+}
+
 func TestE2EMissingTableIsReportedWithHint(t *testing.T) {
 	stack := localStack(t)
 	missing := "arn:aws:dynamodb:us-east-1:111111111111:table/not-deployed"

@@ -82,8 +82,15 @@ type Response struct {
 }
 
 // InvalidEventError reports an event the handler refused; nothing was written.
+//
+// Its message is logged twice: by the handler, and by aws-lambda-go, which
+// prints every error a handler returns to stderr (and so to CloudWatch Logs)
+// before reporting it to the invoker. Map keys inside an attribute's value are
+// item contents, so the message names only the top-level attribute, never the
+// path to the offending value inside it.
 type InvalidEventError struct {
-	// Field is the offending attribute or option, empty for the event as a whole.
+	// Field is the offending top-level attribute or option, empty for the
+	// event as a whole.
 	Field string
 	// Rule says what was wrong and what is wanted.
 	Rule string
@@ -255,7 +262,7 @@ func parseEvent(payload []byte) (attrs map[string]any, overwrite bool, err error
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		if err := checkName("", name, name); err != nil {
+		if err := checkName(truncate(name), name); err != nil {
 			return nil, false, err
 		}
 		if err := checkValue(name, attrs[name], 0); err != nil {
@@ -284,44 +291,45 @@ func checkKey(attrs map[string]any, name, role string, maxBytes int) error {
 	return nil
 }
 
-// checkName checks an attribute or map entry name against DynamoDB's rules.
-// path names it in errors; parent names the map it is in, empty at the top.
-func checkName(parent, path, name string) error {
+// checkName checks an attribute or map key name against DynamoDB's rules.
+// field is what errors name: the attribute itself at the top (empty for an
+// empty name), else the top-level attribute whose value holds the map.
+func checkName(field, name string) error {
 	switch {
 	case name == "":
-		return &InvalidEventError{Field: parent, Rule: "empty attribute name; DynamoDB wants at least one character"}
+		return &InvalidEventError{Field: field, Rule: "empty attribute name; DynamoDB wants at least one character"}
 	case len(name) > maxAttrNameBytes:
-		return &InvalidEventError{Field: truncate(path), Rule: fmt.Sprintf("attribute name is %d bytes, over DynamoDB's limit of %d", len(name), maxAttrNameBytes)}
+		return &InvalidEventError{Field: field, Rule: fmt.Sprintf("attribute name is %d bytes, over DynamoDB's limit of %d", len(name), maxAttrNameBytes)}
 	case !utf8.ValidString(name):
-		return &InvalidEventError{Field: path, Rule: "attribute name is not valid UTF-8"}
+		return &InvalidEventError{Field: field, Rule: "attribute name is not valid UTF-8"}
 	}
 	return nil
 }
 
-// checkValue checks the names inside a value and how deeply it nests. A
-// top-level attribute's value is at depth 0.
-func checkValue(path string, value any, depth int) error {
+// checkValue checks the names inside the value of the top-level attribute
+// attr, and how deeply it nests; the value itself is at depth 0. Errors name
+// attr only (see InvalidEventError).
+func checkValue(attr string, value any, depth int) error {
 	if depth > maxNestingDepth {
-		return &InvalidEventError{Field: truncate(path), Rule: fmt.Sprintf("nested %d levels deep, over DynamoDB's limit of %d", depth, maxNestingDepth)}
+		return &InvalidEventError{Field: truncate(attr), Rule: fmt.Sprintf("nested %d levels deep, over DynamoDB's limit of %d", depth, maxNestingDepth)}
 	}
 	switch v := value.(type) {
 	case json.Number:
 		if rule := numberRule(v.String()); rule != "" {
-			return &InvalidEventError{Field: truncate(path), Rule: rule}
+			return &InvalidEventError{Field: truncate(attr), Rule: rule}
 		}
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
-			p := path + "." + k
-			if err := checkName(path, p, k); err != nil {
+			if err := checkName(truncate(attr), k); err != nil {
 				return err
 			}
-			if err := checkValue(p, v[k], depth+1); err != nil {
+			if err := checkValue(attr, v[k], depth+1); err != nil {
 				return err
 			}
 		}
 	case []any:
-		for i, e := range v {
-			if err := checkValue(fmt.Sprintf("%s[%d]", path, i), e, depth+1); err != nil {
+		for _, e := range v {
+			if err := checkValue(attr, e, depth+1); err != nil {
 				return err
 			}
 		}
@@ -360,13 +368,13 @@ func numberRule(n string) string {
 	return ""
 }
 
-// truncate shortens a path for an error message.
-func truncate(path string) string {
+// truncate shortens an attribute name for an error message.
+func truncate(name string) string {
 	const max = 64
-	if len(path) <= max {
-		return path
+	if len(name) <= max {
+		return name
 	}
-	return strings.ToValidUTF8(path[:max], "") + "..."
+	return strings.ToValidUTF8(name[:max], "") + "..."
 }
 
 // kind names a decoded JSON value's type for error messages.

@@ -167,12 +167,13 @@ func TestInvokeRejectsBadEvents(t *testing.T) {
 		{"time is a number", `{"category":"Fruit","item":"Apple","time":1700000000}`, "time", "got a number, want a string"},
 		{"empty attribute name", `{"category":"Fruit","item":"Apple","":1}`, "", "empty attribute name"},
 		{"empty nested attribute name", `{"category":"Fruit","item":"Apple","stock":{"":1}}`, "stock", "empty attribute name"},
-		{"empty name in a map in a list", `{"category":"Fruit","item":"Apple","l":[0,{"":1}]}`, "l[1]", "empty attribute name"},
+		{"empty name in a map in a list", `{"category":"Fruit","item":"Apple","l":[0,{"":1}]}`, "l", "empty attribute name"},
 		{"attribute name over 64 KB", `{"category":"Fruit","item":"Apple","` + longName + `":1}`, longName[:64] + "...", "attribute name is 65536 bytes, over DynamoDB's limit of 65535"},
-		{"nested 33 levels", `{"category":"Fruit","item":"Apple","m":` + deep + `}`, "", "nested 33 levels deep, over DynamoDB's limit of 32"},
-		{"number with 39 digits", `{"category":"Fruit","item":"Apple","n":{"x":-1234567890123456789012345678901234567.89}}`, "n.x", "number has 39 significant digits, over DynamoDB's limit of 38"},
+		{"nested attribute name over 64 KB", `{"category":"Fruit","item":"Apple","m":{"` + longName + `":1}}`, "m", "attribute name is 65536 bytes, over DynamoDB's limit of 65535"},
+		{"nested 33 levels", `{"category":"Fruit","item":"Apple","m":` + deep + `}`, "m", "nested 33 levels deep, over DynamoDB's limit of 32"},
+		{"number with 39 digits", `{"category":"Fruit","item":"Apple","n":{"x":-1234567890123456789012345678901234567.89}}`, "n", "number has 39 significant digits, over DynamoDB's limit of 38"},
 		{"number too large", `{"category":"Fruit","item":"Apple","n":1E126}`, "n", "number is too large"},
-		{"number too small", `{"category":"Fruit","item":"Apple","n":[0.1e-130]}`, "n[0]", "number is too small"},
+		{"number too small", `{"category":"Fruit","item":"Apple","n":[0.1e-130]}`, "n", "number is too small"},
 		{"number exponent overflows", `{"category":"Fruit","item":"Apple","n":1e99999999999999999999}`, "n", "exponent is out of DynamoDB's range"},
 		{"item over 400 KB", `{"category":"Fruit","item":"Apple","data":"` + strings.Repeat("x", 400*1024) + `"}`, "", "over DynamoDB's limit of 409600 bytes (400 KB)"},
 	}
@@ -318,25 +319,42 @@ func TestInvokeHonoursTheInvocationDeadline(t *testing.T) {
 	}
 }
 
+// Map keys inside an attribute's value are item contents too. The error an
+// invocation returns is no exception: aws-lambda-go logs it (see
+// InvalidEventError), so it must not carry them either.
 func TestInvokeLogsJSONWithRequestIDAndOnlyTheKey(t *testing.T) {
 	const secret = "do-not-log-me"
+	nestedKeys := []string{"alice@example.com", "ssn-123-45-6789"}
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-123"})
 	for _, tt := range []struct {
-		name    string
-		payload string
-		db      *fakeDB
-		level   string
+		name      string
+		payload   string
+		db        *fakeDB
+		level     string
+		notLogged []string
 	}{
-		{"written", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{}, "INFO"},
-		{"rejected", `{"category":"Fruit","item":"Apple","note":"` + secret + `","":1}`, &fakeDB{}, "WARN"},
-		{"exists", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{err: &types.ConditionalCheckFailedException{}}, "WARN"},
-		{"failed", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{err: &types.ResourceNotFoundException{}}, "ERROR"},
+		{"written", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{}, "INFO", nil},
+		{"rejected", `{"category":"Fruit","item":"Apple","note":"` + secret + `","":1}`, &fakeDB{}, "WARN", nil},
+		{"rejected nested value", `{"category":"F","item":"A","owners":{"alice@example.com":{"ssn-123-45-6789":1e999}}}`, &fakeDB{}, "WARN", nestedKeys},
+		{"rejected nested name", `{"category":"F","item":"A","owners":{"alice@example.com":{"ssn-123-45-6789":{"":1}}}}`, &fakeDB{}, "WARN", nestedKeys},
+		{"rejected nested too deep", `{"category":"F","item":"A","owners":{"alice@example.com":{"ssn-123-45-6789":` + strings.Repeat(`[`, 32) + strings.Repeat(`]`, 32) + `}}}`, &fakeDB{}, "WARN", nestedKeys},
+		{"rejected nested in a list", `{"category":"F","item":"A","owners":[{"alice@example.com":{"ssn-123-45-6789":[1e-999]}}]}`, &fakeDB{}, "WARN", nestedKeys},
+		{"exists", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{err: &types.ConditionalCheckFailedException{}}, "WARN", nil},
+		{"failed", `{"category":"Fruit","item":"Apple","note":"` + secret + `"}`, &fakeDB{err: &types.ResourceNotFoundException{}}, "ERROR", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			newTestHandler(tt.db, &logs).Invoke(ctx, []byte(tt.payload))
+			_, err := newTestHandler(tt.db, &logs).Invoke(ctx, []byte(tt.payload))
 			if strings.Contains(logs.String(), secret) {
 				t.Errorf("logs contain an item attribute's value:\n%s", logs.String())
+			}
+			for _, key := range tt.notLogged {
+				if strings.Contains(logs.String(), key) {
+					t.Errorf("logs contain the map key %q from inside an attribute's value:\n%s", key, logs.String())
+				}
+				if err != nil && strings.Contains(err.Error(), key) {
+					t.Errorf("the returned error, which aws-lambda-go logs, contains the map key %q: %v", key, err)
+				}
 			}
 			var rec map[string]any
 			if err := json.Unmarshal(logs.Bytes(), &rec); err != nil {
