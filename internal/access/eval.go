@@ -51,6 +51,9 @@ type Decision struct {
 	// only through its account, which delegates to the account's identity
 	// policies and grants nothing on its own.
 	AccountOnly bool
+	// CrossPartition is true when the caller and the resource are in
+	// different partitions (aws, aws-cn, ...): no policy can allow that.
+	CrossPartition bool
 }
 
 // rootAccess stands for the root user's access to everything its account
@@ -64,13 +67,19 @@ const implicitStack = "implicit"
 // an explicit Deny anywhere wins; within one account an Allow from either
 // the identity policies or the resource policy suffices (but a resource
 // policy naming only the account delegates to the identity policies);
-// across accounts both must allow.
+// across accounts both must allow. Partitions are separate: a caller never
+// reaches a resource of another partition, whatever the policies say.
 //
 // identity holds the statements of every policy attached to the caller;
 // resource holds the resource policy's statements (none when the resource
 // has no policy).
 func Evaluate(req Request, identity, resource []Statement) Decision {
 	var d Decision
+	resourcePartition := arnPartition(req.Resource)
+	if arnPartition(req.Principal.Arn) != resourcePartition {
+		d.CrossPartition = true
+		return d
+	}
 	ctx := requestContext(req.Principal)
 	if req.Principal.IsRoot() {
 		d.IdentityAllows = append(d.IdentityAllows, rootAccess)
@@ -87,7 +96,7 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 	}
 	direct := false
 	for _, st := range resource {
-		match := st.principalMatch(req.Principal)
+		match := st.principalMatch(req.Principal, resourcePartition)
 		if match == noMatch || !st.appliesTo(req, ctx) {
 			continue
 		}
@@ -135,19 +144,37 @@ const (
 	directMatch
 )
 
-func (st Statement) principalMatch(p Principal) principalMatchKind {
+// principalMatch says how the statement's Principal names p, for a policy on
+// a resource of resourcePartition. An account named by its root ARN is that
+// account in the ARN's partition only.
+func (st Statement) principalMatch(p Principal, resourcePartition string) principalMatchKind {
 	best := noMatch
 	for _, pp := range st.Principals {
+		partition := pp.partition
+		if partition == "" {
+			partition = resourcePartition
+		}
 		switch {
 		case pp.anyone:
 			return directMatch
 		case pp.arn != "" && pp.arn == p.Arn:
 			return directMatch
-		case pp.account != "" && pp.account == p.Account:
+		case pp.account != "" && pp.account == p.Account && partition == arnPartition(p.Arn):
 			best = accountMatch
 		}
 	}
 	return best
+}
+
+// arnPartition is the partition field of an ARN ("aws", "aws-cn", ...), or
+// "" when s is not an ARN.
+func arnPartition(s string) string {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return ""
+	}
+	partition, _, _ := strings.Cut(rest, ":")
+	return partition
 }
 
 func (st Statement) appliesTo(req Request, ctx map[string][]string) bool {

@@ -14,6 +14,8 @@ const (
 	roleInA  = "arn:aws:iam::111111111111:role/app"
 	accountA = "111111111111"
 	accountB = "222222222222"
+	tableCN  = "arn:aws-cn:dynamodb:cn-north-1:111111111111:table/orders"
+	writerCN = "arn:aws-cn:iam::222222222222:role/orders-writer"
 )
 
 func mustPolicy(t *testing.T, kind Kind, doc string) []Statement {
@@ -52,6 +54,7 @@ func TestEvaluate(t *testing.T) {
 		identity  string // "" for none
 		resource  string // "" for no table policy
 		orgID     string
+		table     string // tableA when ""
 		wantAllow bool
 	}{
 		// "Policy evaluation for requests within a single account": either
@@ -264,6 +267,39 @@ func TestEvaluate(t *testing.T) {
 			resource:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Principal":{"AWS":"222222222222"},"Condition":{"ForAnyValue:ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/orders-*"}}}}`,
 			wantAllow: true,
 		},
+		// Partitions are separate: no request crosses from one to another,
+		// and an account named in one partition is not the account of the
+		// same number in another.
+		{
+			name: "cross partition, an aws role never reaches an aws-cn table", caller: writerB, action: "dynamodb:PutItem", table: tableCN,
+			identity:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}}`,
+			resource:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Principal":{"AWS":"arn:aws-cn:iam::222222222222:root"}}}`,
+			wantAllow: false,
+		},
+		{
+			name: "cross partition, principal * does not open an aws-cn table to an aws role", caller: writerB, action: "dynamodb:PutItem", table: tableCN,
+			identity:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}}`,
+			resource:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Principal":"*"}}`,
+			wantAllow: false,
+		},
+		{
+			name: "root ARN of another partition does not name the caller's account", caller: writerB, action: "dynamodb:PutItem",
+			identity:  identityPutOnTable,
+			resource:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Principal":{"AWS":"arn:aws-cn:iam::222222222222:root"}}}`,
+			wantAllow: false,
+		},
+		{
+			name: "same partition aws-cn, root ARN principal matches", caller: writerCN, action: "dynamodb:PutItem", table: tableCN,
+			identity:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}}`,
+			resource:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Principal":{"AWS":"arn:aws-cn:iam::222222222222:root"}}}`,
+			wantAllow: true,
+		},
+		{
+			name: "same partition aws-cn, a bare account id names the account in the table's partition", caller: writerCN, action: "dynamodb:PutItem", table: tableCN,
+			identity:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}}`,
+			resource:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*","Principal":{"AWS":"222222222222"}}}`,
+			wantAllow: true,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,7 +312,11 @@ func TestEvaluate(t *testing.T) {
 			}
 			p := principal(tc.caller)
 			p.OrgID = tc.orgID
-			d := Evaluate(Request{Principal: p, Action: tc.action, Resource: tableA, ResourceAccount: accountA}, identity, resource)
+			table := tc.table
+			if table == "" {
+				table = tableA
+			}
+			d := Evaluate(Request{Principal: p, Action: tc.action, Resource: table, ResourceAccount: accountA}, identity, resource)
 			if d.Allowed != tc.wantAllow {
 				t.Errorf("Allowed = %v, want %v (decision %+v)", d.Allowed, tc.wantAllow, d)
 			}

@@ -435,6 +435,8 @@ func (d Decision) allowedBy() string {
 // why says why a request is denied.
 func (d Decision) why() string {
 	switch {
+	case d.CrossPartition:
+		return "the caller and the table are in different partitions, and no access crosses partitions"
 	case len(d.Denies) > 0:
 		return "explicitly denied by " + joinLocations(d.Denies)
 	case len(d.IdentityAllows) == 0 && len(d.ResourceAllows) == 0:

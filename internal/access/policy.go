@@ -241,13 +241,16 @@ type principalPattern struct {
 	// account is set when the entry names a whole account (its root ARN or
 	// its bare id): it delegates to that account's identity policies.
 	account string
+	// partition is the partition of a root ARN; "" for a bare account id,
+	// which names the account in the resource's partition.
+	partition string
 	// arn is set when the entry names one IAM role or user.
 	arn string
 }
 
 var (
 	accountID    = regexp.MustCompile(`^[0-9]{12}$`)
-	rootArn      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):root$`)
+	rootArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):root$`)
 	principalArn = regexp.MustCompile(`^arn:aws[a-z-]*:(iam::[0-9]{12}:(role|user)/|sts::[0-9]{12}:assumed-role/)[^*?]+$`)
 )
 
@@ -275,7 +278,8 @@ func parsePrincipal(v any) ([]principalPattern, error) {
 			case accountID.MatchString(s):
 				out = append(out, principalPattern{account: s})
 			case rootArn.MatchString(s):
-				out = append(out, principalPattern{account: rootArn.FindStringSubmatch(s)[1]})
+				m := rootArn.FindStringSubmatch(s)
+				out = append(out, principalPattern{partition: m[1], account: m[2]})
 			case principalArn.MatchString(s):
 				out = append(out, principalPattern{arn: s})
 			default:
