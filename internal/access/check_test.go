@@ -201,6 +201,92 @@ func TestCheckFindsBrokenTemplates(t *testing.T) {
 	}
 }
 
+// TestCheckDecides checks single cells of the matrix for templates that
+// users commonly write around the app's own resources.
+func TestCheckDecides(t *testing.T) {
+	const unnamedReader = "arn:aws:iam::111111111111:role/{TableStack/ReaderRole.RoleName}"
+	tests := []struct {
+		name                     string
+		stack                    string
+		mutate                   func(tmpl map[string]any)
+		principal, action, table string
+		wantAllowed              bool
+		wantWhy                  string // part of the reason for a denial
+	}{
+		{
+			name:  "a Deny naming a role without RoleName by Fn::GetAtt applies to that role",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				addUnnamedReader(tmpl)
+				appendTablePolicyStatement(tmpl, map[string]any{
+					"Sid": "NotTheReader", "Effect": "Deny", "Action": "dynamodb:*", "Resource": "*", "Principal": "*",
+					"Condition": map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": map[string]any{"Fn::GetAtt": []any{"ReaderRole", "Arn"}}}},
+				})
+			},
+			principal: unnamedReader, action: "dynamodb:GetItem", table: itemsTable,
+			wantWhy: `explicitly denied by TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "NotTheReader")`,
+		},
+		{
+			name:      "the same role without the Deny is allowed by its identity policy",
+			stack:     "TableStack",
+			mutate:    addUnnamedReader,
+			principal: unnamedReader, action: "dynamodb:GetItem", table: itemsTable,
+			wantAllowed: true,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			x := Check(collectDir(t, mutatedAssembly(t, testAssembly, tc.stack, tc.mutate)), itemsGrant)
+			d, ok := cell(x, tc.principal, tc.action, tc.table)
+			if !ok {
+				t.Fatalf("the matrix has no cell (%s, %s, %s)", tc.principal, tc.action, tc.table)
+			}
+			if d.Allowed != tc.wantAllowed {
+				t.Fatalf("allowed = %v, want %v (decision %+v)", d.Allowed, tc.wantAllowed, d)
+			}
+			if !d.Allowed && !strings.Contains(d.why(), tc.wantWhy) {
+				t.Errorf("denied because %q, want it to contain %q", d.why(), tc.wantWhy)
+			}
+		})
+	}
+}
+
+// addUnnamedReader adds to the table's stack a role without RoleName whose
+// identity policy allows it dynamodb:* on the table.
+func addUnnamedReader(tmpl map[string]any) {
+	res := tmpl["Resources"].(map[string]any)
+	res["ReaderRole"] = map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{
+		"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}}}},
+	}}
+	res["ReaderPolicy"] = map[string]any{"Type": "AWS::IAM::Policy", "Properties": map[string]any{
+		"PolicyName": "reader",
+		"Roles":      []any{map[string]any{"Ref": "ReaderRole"}},
+		"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "dynamodb:*", "Resource": map[string]any{"Fn::GetAtt": []any{"TableCD117FA1", "Arn"}},
+		}}},
+	}}
+}
+
+func appendTablePolicyStatement(tmpl map[string]any, st map[string]any) {
+	table := tmpl["Resources"].(map[string]any)["TableCD117FA1"].(map[string]any)["Properties"].(map[string]any)
+	doc := table["Replicas"].([]any)[0].(map[string]any)["ResourcePolicy"].(map[string]any)["PolicyDocument"].(map[string]any)
+	doc["Statement"] = append(doc["Statement"].([]any), st)
+}
+
+// cell finds the decision for one (principal, action, table) triple.
+func cell(x *Matrix, principal, action, table string) (Decision, bool) {
+	for ti, tb := range x.Tables {
+		for si, s := range x.Subjects {
+			for ai, a := range x.Actions {
+				if tb.Arn == table && s.Arn == principal && a == action {
+					return x.Cells[ti][si][ai], true
+				}
+			}
+		}
+	}
+	return Decision{}, false
+}
+
 func TestCollectRejects(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -287,6 +373,7 @@ func TestCollectRejects(t *testing.T) {
 func TestResolve(t *testing.T) {
 	tm, err := ParseTemplate("S", []byte(`{"Resources":{
 		"Role":{"Type":"AWS::IAM::Role","Properties":{"RoleName":"r","Path":"/app/"}},
+		"Unnamed":{"Type":"AWS::IAM::Role","Properties":{}},
 		"Table":{"Type":"AWS::DynamoDB::Table","Properties":{"TableName":"t"}},
 		"Queue":{"Type":"AWS::SQS::Queue"}},
 		"Parameters":{"P":{"Type":"String"}}}`))
@@ -299,6 +386,10 @@ func TestResolve(t *testing.T) {
 	}{
 		{`{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}"}`, `"arn:aws-us-gov:iam::111111111111:role/r"`},
 		{`{"Fn::GetAtt":"Role.Arn"}`, `"arn:aws-us-gov:iam::111111111111:role/app/r"`},
+		// A role without RoleName gets the same ARN it is evaluated as, so
+		// that a condition naming it matches it.
+		{`{"Fn::GetAtt":["Unnamed","Arn"]}`, `"arn:aws-us-gov:iam::111111111111:role/{S/Unnamed.RoleName}"`},
+		{`{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Unnamed}"}`, `"arn:aws-us-gov:iam::111111111111:role/{S/Unnamed.RoleName}"`},
 		{`{"Fn::GetAtt":["Table","Arn"]}`, `"arn:aws-us-gov:dynamodb:us-gov-west-1:111111111111:table/t"`},
 		{`{"Fn::GetAtt":["Queue","Arn"]}`, `"{S/Queue.Arn}"`},
 		{`{"Fn::Sub":["${X}/${!Literal}/${Queue.Arn}",{"X":{"Ref":"Table"}}]}`, `"t/${Literal}/{S/Queue.Arn}"`},

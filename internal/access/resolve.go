@@ -15,8 +15,9 @@ type noValue struct{}
 // their values. where names the element for error messages.
 //
 // A reference to a resource whose value cannot be known offline (the ARN of a
-// log group, a queue, a role without a literal name) becomes an opaque token
-// that contains no wildcard, so it matches nothing but itself. A reference to
+// log group, a queue, the name of a role without a literal RoleName) becomes
+// an opaque token that contains no wildcard, so it matches nothing but
+// itself; the ARN of such a role is its ARN with the opaque name in it. A reference to
 // a DynamoDB table needs a literal TableName: a table whose name is not known
 // is an error, because the check is about tables.
 func (t *Template) resolve(v any, where string) (any, error) {
@@ -206,9 +207,10 @@ func (t *Template) ref(name, where string) (any, error) {
 	}
 	switch r.Type {
 	case "AWS::IAM::Role":
-		if name, ok, err := t.nameProp(name, "RoleName", where); ok || err != nil {
-			return name, err
+		if roleName, ok, err := t.nameProp(name, "RoleName", where); ok || err != nil {
+			return roleName, err
 		}
+		return t.opaque(name, "RoleName"), nil
 	case "AWS::IAM::ManagedPolicy":
 		return t.managedPolicyArn(name, where)
 	case "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable":
@@ -248,9 +250,9 @@ func (t *Template) getAtt(logical, attr, where string) (any, error) {
 	if attr == "Arn" {
 		switch r.Type {
 		case "AWS::IAM::Role":
-			if _, named := r.Properties["RoleName"]; named {
-				return t.roleArn(logical, where)
-			}
+			// The same ARN the role is evaluated as, named or not, so that
+			// a condition or Principal naming the role matches it.
+			return t.roleArn(logical, where)
 		case "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable":
 			return t.tableArn(logical, t.Region, where)
 		}
@@ -297,8 +299,8 @@ func (t *Template) tableArn(logical, region, where string) (string, error) {
 	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partitionOf(region), region, t.Account, name), nil
 }
 
-// roleArn is the ARN of a role with a literal RoleName; a role without one
-// gets an opaque ARN.
+// roleArn is the ARN of a role; a role without a literal RoleName gets an
+// opaque name in it.
 func (t *Template) roleArn(logical, where string) (string, error) {
 	props := t.Resources[logical].Properties
 	name, ok, err := t.nameProp(logical, "RoleName", where)
