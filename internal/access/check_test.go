@@ -227,7 +227,17 @@ func TestCheckDecides(t *testing.T) {
 			wantWhy: `explicitly denied by TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "NotTheReader")`,
 		},
 		{
-			name:      "the same role without the Deny is allowed by its identity policy",
+			name:  "a permissions boundary of AWS::NoValue is no boundary",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				role := tmpl["Resources"].(map[string]any)["Role1ABCC5F0"].(map[string]any)["Properties"].(map[string]any)
+				role["PermissionsBoundary"] = map[string]any{"Ref": "AWS::NoValue"}
+			},
+			principal: itemsWriter, action: "dynamodb:PutItem", table: itemsTable,
+			wantAllowed: true,
+		},
+		{
+			name:      "without that Deny, the role without RoleName is allowed by its identity policy",
 			stack:     "TableStack",
 			mutate:    addUnnamedReader,
 			principal: unnamedReader, action: "dynamodb:GetItem", table: itemsTable,
@@ -345,6 +355,24 @@ func TestCollectRejects(t *testing.T) {
 				role["ManagedPolicyArns"] = []any{"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"}
 			},
 			want: `WriterStack/Role1ABCC5F0 ManagedPolicyArns: AWS managed policy "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" is not known to the check`,
+		},
+		{
+			name:  "permissions boundary on a role",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				role := tmpl["Resources"].(map[string]any)["Role1ABCC5F0"].(map[string]any)["Properties"].(map[string]any)
+				role["PermissionsBoundary"] = "arn:aws:iam::222222222222:policy/boundary"
+			},
+			want: `WriterStack/Role1ABCC5F0 PermissionsBoundary: role arn:aws:iam::222222222222:role/items-writer has a permissions boundary, which the check does not evaluate`,
+		},
+		{
+			name:  "role property the check does not know",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				role := tmpl["Resources"].(map[string]any)["Role1ABCC5F0"].(map[string]any)["Properties"].(map[string]any)
+				role["SessionPolicy"] = map[string]any{}
+			},
+			want: `WriterStack/Role1ABCC5F0 SessionPolicy: role arn:aws:iam::222222222222:role/items-writer has a property the check does not know, so its effect on the role's permissions cannot be checked`,
 		},
 		{
 			name:  "policy attached to a user",

@@ -105,6 +105,7 @@ func (c *collector) addRole(t *Template, logical string, r Resource) {
 		c.errs = append(c.errs, err)
 		return
 	}
+	c.checkRoleProperties(t, logical, arn, r)
 	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Region: t.Region, Stack: t.Stack, Logical: logical}
 	c.roles[arn] = role
 	if c.byLogical == nil {
@@ -128,6 +129,37 @@ func (c *collector) addRole(t *Template, logical string, r Resource) {
 			continue
 		}
 		c.appendStatements(role, t, logical, path, pm["PolicyDocument"])
+	}
+}
+
+// roleProperties are the AWS::IAM::Role properties whose effect on the
+// role's permissions the check knows: it reads the policies, the name and
+// the path, and the rest grant or restrict nothing (tags could only matter
+// through condition keys the check rejects).
+var roleProperties = map[string]bool{
+	"AssumeRolePolicyDocument": true, "Description": true, "ManagedPolicyArns": true,
+	"MaxSessionDuration": true, "Path": true, "Policies": true, "RoleName": true, "Tags": true,
+}
+
+// checkRoleProperties rejects role properties that change what the role may
+// do in ways the check does not evaluate, such as a permissions boundary.
+func (c *collector) checkRoleProperties(t *Template, logical, arn string, r Resource) {
+	where := t.Stack + "/" + logical
+	for _, k := range sortedKeys(r.Properties) {
+		switch {
+		case roleProperties[k]:
+		case k == "PermissionsBoundary":
+			v, err := t.resolve(r.Properties[k], where+" "+k)
+			if err != nil {
+				c.errs = append(c.errs, err)
+				continue
+			}
+			if _, absent := v.(noValue); !absent {
+				c.fail("%s %s: role %s has a permissions boundary, which the check does not evaluate", where, k, arn)
+			}
+		default:
+			c.fail("%s %s: role %s has a property the check does not know, so its effect on the role's permissions cannot be checked", where, k, arn)
+		}
 	}
 }
 
