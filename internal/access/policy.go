@@ -251,7 +251,8 @@ type principalPattern struct {
 var (
 	accountID    = regexp.MustCompile(`^[0-9]{12}$`)
 	rootArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):root$`)
-	principalArn = regexp.MustCompile(`^arn:aws[a-z-]*:(iam::[0-9]{12}:(role|user)/|sts::[0-9]{12}:assumed-role/)[^*?]+$`)
+	principalArn = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[^*?]+$`)
+	sessionArn   = regexp.MustCompile(`^arn:aws[a-z-]*:sts::`)
 )
 
 func parsePrincipal(v any) ([]principalPattern, error) {
@@ -282,6 +283,10 @@ func parsePrincipal(v any) ([]principalPattern, error) {
 				out = append(out, principalPattern{partition: m[1], account: m[2]})
 			case principalArn.MatchString(s):
 				out = append(out, principalPattern{arn: s})
+			case sessionArn.MatchString(s):
+				// The check's callers are roles, never their sessions: a
+				// statement on a session would never apply.
+				return nil, fmt.Errorf("Principal.AWS %q: a role session is not supported as a principal; name the role or its account", s)
 			default:
 				return nil, fmt.Errorf("Principal.AWS %q: want \"*\", an account id, an account root ARN or a role or user ARN without wildcards", s)
 			}
