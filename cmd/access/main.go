@@ -79,7 +79,9 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*access.Matrix
 	if err != nil {
 		return nil, fmt.Errorf("invalid configuration (%s context or -c):\n%w", cdkJSON, err)
 	}
-	templates, err := access.LoadAssembly(dir)
+	// The partition of each stack's region as the app computes it, from
+	// aws-cdk-lib's region facts.
+	templates, err := access.LoadAssembly(dir, stacks.Partition)
 	if err != nil {
 		return nil, err
 	}

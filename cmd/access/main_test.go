@@ -64,7 +64,7 @@ func synth(t *testing.T, overrides map[string]any) (string, stacks.Config) {
 
 func checkDir(t *testing.T, dir string, cfg stacks.Config) *access.Matrix {
 	t.Helper()
-	templates, err := access.LoadAssembly(dir)
+	templates, err := access.LoadAssembly(dir, stacks.Partition)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +89,15 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			name: "default config",
 			want: []string{
 				"arn:aws:iam::222222222222:role/cross-account-items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+			},
+		},
+		{
+			// aws-cdk-lib puts us-iso-east-1 in the aws-iso partition; a
+			// guess from the region's name would say aws.
+			name:      "isolated partition",
+			overrides: map[string]any{"tableRegion": "us-iso-east-1", "writers": `[{"name":"Writer","account":"222222222222","roleName":"items-writer"}]`},
+			want: []string{
+				"arn:aws-iso:iam::222222222222:role/items-writer dynamodb:PutItem arn:aws-iso:dynamodb:us-iso-east-1:111111111111:table/cross-account-items",
 			},
 		},
 		{

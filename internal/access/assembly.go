@@ -20,6 +20,9 @@ type Template struct {
 	Account string
 	// Region is the region, or "" when the stack is environment-agnostic.
 	Region string
+	// Partition is the AWS partition of Region ("aws", "aws-cn",
+	// "aws-iso", ...), or "" when the region is unknown.
+	Partition string
 	// Resources maps logical ids to resources.
 	Resources map[string]Resource
 	// Parameters holds the names of the template's parameters.
@@ -33,26 +36,6 @@ type Template struct {
 type Resource struct {
 	Type       string         `json:"Type"`
 	Properties map[string]any `json:"Properties"`
-}
-
-// Partition is the AWS partition of the template's region: "aws-cn" for
-// cn-* regions, "aws-us-gov" for us-gov-*, otherwise "aws". It is "" when
-// the region is unknown.
-func (t *Template) Partition() string {
-	return partitionOf(t.Region)
-}
-
-func partitionOf(region string) string {
-	switch {
-	case region == "":
-		return ""
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	default:
-		return "aws"
-	}
 }
 
 // manifest is the part of a cloud assembly's manifest.json read here.
@@ -72,7 +55,14 @@ type manifest struct {
 // including nested assemblies (stages). Without a manifest, every
 // *.template.json in dir is read as an environment-agnostic stack named after
 // its file.
-func LoadAssembly(dir string) ([]*Template, error) {
+//
+// partition maps a region to its partition, as the app that synthesized the
+// assembly does (aws-cdk-lib's region facts); it returns "" for a region it
+// does not know, which is an error.
+func LoadAssembly(dir string, partition func(region string) string) ([]*Template, error) {
+	if partition == nil {
+		return nil, errors.New("LoadAssembly: no partition lookup")
+	}
 	if info, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !info.IsDir() {
@@ -108,9 +98,14 @@ func LoadAssembly(dir string) ([]*Template, error) {
 				return nil, err
 			}
 			t.Account, t.Region = account, region
+			if region != "" {
+				if t.Partition = partition(region); t.Partition == "" {
+					return nil, fmt.Errorf("manifest artifact %q: region %q: partition unknown", name, region)
+				}
+			}
 			out = append(out, t)
 		case "cdk:cloud-assembly":
-			nested, err := LoadAssembly(filepath.Join(dir, a.Properties.DirectoryName))
+			nested, err := LoadAssembly(filepath.Join(dir, a.Properties.DirectoryName), partition)
 			if err != nil {
 				return nil, err
 			}
@@ -176,7 +171,7 @@ func readTemplate(path, stack string) (*Template, error) {
 }
 
 // ParseTemplate decodes a CloudFormation template in JSON. The caller sets
-// Account and Region.
+// Account, Region and Partition.
 func ParseTemplate(stack string, data []byte) (*Template, error) {
 	var raw struct {
 		Resources  map[string]Resource `json:"Resources"`

@@ -20,13 +20,13 @@ const (
 var itemsGrant = []Grant{{Principal: itemsWriter, Actions: []string{"dynamodb:PutItem"}, Table: itemsTable}}
 
 func TestLoadAssembly(t *testing.T) {
-	templates, err := LoadAssembly(testAssembly)
+	templates, err := loadAssembly(testAssembly)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, tm := range templates {
-		got = append(got, tm.Stack+"@"+tm.Account+"/"+tm.Region+"/"+tm.Partition())
+		got = append(got, tm.Stack+"@"+tm.Account+"/"+tm.Region+"/"+tm.Partition)
 	}
 	want := []string{
 		"TableStack@111111111111/us-east-1/aws",
@@ -36,12 +36,67 @@ func TestLoadAssembly(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("stacks = %v, want %v", got, want)
 	}
+	if _, err := LoadAssembly(testAssembly, nil); err == nil {
+		t.Error("LoadAssembly without a partition lookup: no error")
+	}
+}
+
+// TestLoadAssemblyTakesPartitionsFromItsCaller checks that the partition of
+// a stack's region comes from the caller's lookup, never from a guess on the
+// region's name.
+func TestLoadAssemblyTakesPartitionsFromItsCaller(t *testing.T) {
+	tests := []struct {
+		region  string
+		want    string // the table's ARN
+		wantErr string
+	}{
+		{region: "us-east-1", want: "arn:aws:dynamodb:us-east-1:111111111111:table/t"},
+		{region: "cn-north-1", want: "arn:aws-cn:dynamodb:cn-north-1:111111111111:table/t"},
+		{region: "us-gov-west-1", want: "arn:aws-us-gov:dynamodb:us-gov-west-1:111111111111:table/t"},
+		{region: "us-iso-east-1", want: "arn:aws-iso:dynamodb:us-iso-east-1:111111111111:table/t"},
+		{region: "us-isob-east-1", want: "arn:aws-iso-b:dynamodb:us-isob-east-1:111111111111:table/t"},
+		{region: "xx-nowhere-1", wantErr: `manifest artifact "S": region "xx-nowhere-1": partition unknown`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.region, func(t *testing.T) {
+			dir := t.TempDir()
+			manifest := `{"artifacts":{"S":{"type":"aws:cloudformation:stack","environment":"aws://111111111111/` + tc.region + `","properties":{"templateFile":"S.template.json"}}}}`
+			template := `{"Resources":{"T":{"Type":"AWS::DynamoDB::GlobalTable","Properties":{"TableName":"t","Replicas":[{"Region":{"Ref":"AWS::Region"},
+				"ResourcePolicy":{"PolicyDocument":{"Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*",
+				"Principal":{"AWS":{"Fn::Sub":"arn:${AWS::Partition}:iam::222222222222:root"}}}]}}}]}}}}`
+			for name, data := range map[string]string{"manifest.json": manifest, "S.template.json": template} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			templates, err := loadAssembly(dir)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("LoadAssembly error = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Collect(templates)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Tables) != 1 || m.Tables[0].Arn != tc.want {
+				t.Fatalf("%d tables, first %q; want one, %s", len(m.Tables), m.Tables[0].Arn, tc.want)
+			}
+			if got := m.Tables[0].Policy[0].Principals[0].partition; got != arnPartition(tc.want) {
+				t.Errorf("AWS::Partition in the table policy = %q, want %q", got, arnPartition(tc.want))
+			}
+		})
+	}
 }
 
 func TestLoadTemplatesWithoutManifestHaveNoEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(testAssembly, "TableStack.template.json"), filepath.Join(dir, "TableStack.template.json"))
-	templates, err := LoadAssembly(dir)
+	templates, err := loadAssembly(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +441,7 @@ func TestCollectRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			templates, err := LoadAssembly(mutatedAssembly(t, testAssembly, tc.stack, tc.mutate))
+			templates, err := loadAssembly(mutatedAssembly(t, testAssembly, tc.stack, tc.mutate))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -408,7 +463,7 @@ func TestResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm.Account, tm.Region = "111111111111", "us-gov-west-1"
+	tm.Account, tm.Region, tm.Partition = "111111111111", "us-gov-west-1", "aws-us-gov"
 	tests := []struct {
 		in, want string
 	}{
@@ -422,6 +477,7 @@ func TestResolve(t *testing.T) {
 		{`{"Fn::GetAtt":["Queue","Arn"]}`, `"{S/Queue.Arn}"`},
 		{`{"Fn::Sub":["${X}/${!Literal}/${Queue.Arn}",{"X":{"Ref":"Table"}}]}`, `"t/${Literal}/{S/Queue.Arn}"`},
 		{`{"Fn::Select":[1,{"Fn::Split":[":","a:b:c"]}]}`, `"b"`},
+		{`{"Ref":"AWS::URLSuffix"}`, `"amazonaws.com"`},
 		{`["a",{"Ref":"AWS::NoValue"},"b"]`, `["a","b"]`},
 	}
 	for _, tc := range tests {
@@ -449,9 +505,21 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// testPartitions are the partitions of the regions the tests use, as
+// aws-cdk-lib's region facts give them.
+var testPartitions = map[string]string{
+	"us-east-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov",
+	"us-iso-east-1": "aws-iso", "us-isob-east-1": "aws-iso-b",
+}
+
+// loadAssembly loads with the partitions of the test regions.
+func loadAssembly(dir string) ([]*Template, error) {
+	return LoadAssembly(dir, func(region string) string { return testPartitions[region] })
+}
+
 func collectDir(t *testing.T, dir string) *Model {
 	t.Helper()
-	templates, err := LoadAssembly(dir)
+	templates, err := loadAssembly(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -311,7 +311,7 @@ func (c *collector) roleOf(t *Template, entry any, where string) (*Role, error) 
 	if strings.ContainsAny(name, "*?/{") || name == "" {
 		return nil, fmt.Errorf("%s: role name %q cannot be matched to a role", where, name)
 	}
-	if t.Account == "" || t.Region == "" {
+	if t.Account == "" || t.Partition == "" {
 		return nil, fmt.Errorf("%s: account unknown (no environment in the cloud assembly manifest)", where)
 	}
 	for _, role := range c.roles {
@@ -319,7 +319,7 @@ func (c *collector) roleOf(t *Template, entry any, where string) (*Role, error) 
 			return role, nil
 		}
 	}
-	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", t.Partition(), t.Account, name)
+	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", t.Partition, t.Account, name)
 	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Region: t.Region, Stack: t.Stack}
 	c.roles[arn] = role
 	return role, nil

@@ -20,7 +20,7 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			return
 		}
-		tm.Account, tm.Region = "111111111111", "us-east-1"
+		tm.Account, tm.Region, tm.Partition = "111111111111", "us-east-1", "aws"
 		m, err := Collect([]*Template{tm})
 		if err != nil {
 			return

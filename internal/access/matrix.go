@@ -305,7 +305,7 @@ func subjects(m *Model, expected []Grant) []Subject {
 	})
 	tableAccounts := map[string]string{}
 	for _, t := range m.Tables {
-		tableAccounts[t.Account] = partitionOf(t.Region)
+		tableAccounts[t.Account] = arnPartition(t.Arn)
 	}
 	for _, acct := range sortedKeys(tableAccounts) {
 		add(Subject{
@@ -333,10 +333,10 @@ func probeTables(m *Model, expected []Grant) []*Table {
 			seen[t.Arn] = true
 		}
 	}
-	regions := map[string]string{} // table account -> a region of its tables
+	sample := map[string]*Table{} // table account -> one of its tables
 	for _, t := range m.Tables {
-		if regions[t.Account] == "" {
-			regions[t.Account] = t.Region
+		if sample[t.Account] == nil {
+			sample[t.Account] = t
 		}
 	}
 	var writerAccounts, writerArns []any
@@ -360,7 +360,7 @@ func probeTables(m *Model, expected []Grant) []*Table {
 			continue
 		}
 		add(&Table{
-			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partitionOf(region), region, mm[2], probeTable),
+			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", mm[1], region, mm[2], probeTable),
 			Account: mm[2], Region: region, Stack: "probe", Logical: "writer-account-table",
 			Probe: "a table in the writer's account without a resource policy",
 		})
@@ -376,11 +376,11 @@ func probeTables(m *Model, expected []Grant) []*Table {
 	if err != nil {
 		panic("access: probe policy does not parse: " + err.Error())
 	}
-	for _, acct := range sortedKeys(regions) {
-		region := regions[acct]
+	for _, acct := range sortedKeys(sample) {
+		t := sample[acct]
 		add(&Table{
-			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partitionOf(region), region, acct, probeTable),
-			Account: acct, Region: region, Stack: "probe", Logical: "table-account-table",
+			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", arnPartition(t.Arn), t.Region, acct, probeTable),
+			Account: acct, Region: t.Region, Stack: "probe", Logical: "table-account-table",
 			Probe:  "another table in the table's account whose policy allows the writers dynamodb:*",
 			Policy: policy,
 		})

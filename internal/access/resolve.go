@@ -227,11 +227,13 @@ func (t *Template) pseudo(name, where string) (string, error) {
 	case "AWS::Region":
 		v = t.Region
 	case "AWS::Partition":
-		v = t.Partition()
+		v = t.Partition
 	case "AWS::URLSuffix":
-		v = "amazonaws.com"
-		if t.Partition() == "aws-cn" {
-			v = "amazonaws.com.cn"
+		if t.Partition == "" {
+			break
+		}
+		if v = urlSuffixes[t.Partition]; v == "" {
+			return "", fmt.Errorf("%s: the URL suffix of partition %s is not known offline", where, t.Partition)
 		}
 	default:
 		return "", fmt.Errorf("%s: pseudo parameter %s cannot be resolved offline", where, name)
@@ -240,6 +242,14 @@ func (t *Template) pseudo(name, where string) (string, error) {
 		return "", fmt.Errorf("%s: %s is unknown: stack %s has no account and region in the cloud assembly manifest", where, name, t.Stack)
 	}
 	return v, nil
+}
+
+// urlSuffixes are the AWS::URLSuffix values of the partitions whose suffix
+// is published; for the others the check does not guess.
+var urlSuffixes = map[string]string{
+	"aws":        "amazonaws.com",
+	"aws-us-gov": "amazonaws.com",
+	"aws-cn":     "amazonaws.com.cn",
 }
 
 func (t *Template) getAtt(logical, attr, where string) (any, error) {
@@ -293,10 +303,11 @@ func (t *Template) tableArn(logical, region, where string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if t.Account == "" || region == "" {
+	if t.Account == "" || region == "" || t.Partition == "" {
 		return "", fmt.Errorf("%s: table %s/%s: account or region unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
 	}
-	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partitionOf(region), region, t.Account, name), nil
+	// The replicas of a global table are all in the stack's partition.
+	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", t.Partition, region, t.Account, name), nil
 }
 
 // roleArn is the ARN of a role; a role without a literal RoleName gets an
@@ -318,10 +329,10 @@ func (t *Template) roleArn(logical, where string) (string, error) {
 		}
 		path = s
 	}
-	if t.Account == "" || t.Region == "" {
+	if t.Account == "" || t.Partition == "" {
 		return "", fmt.Errorf("%s: role %s/%s: account unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
 	}
-	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", t.Partition(), t.Account, path, name), nil
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", t.Partition, t.Account, path, name), nil
 }
 
 func (t *Template) managedPolicyArn(logical, where string) (string, error) {
@@ -337,10 +348,10 @@ func (t *Template) managedPolicyArn(logical, where string) (string, error) {
 	if p, ok := props["Path"].(string); ok {
 		path = p
 	}
-	if t.Account == "" || t.Region == "" {
+	if t.Account == "" || t.Partition == "" {
 		return "", fmt.Errorf("%s: managed policy %s/%s: account unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
 	}
-	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", t.Partition(), t.Account, path, name), nil
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", t.Partition, t.Account, path, name), nil
 }
 
 // sub implements Fn::Sub: "${Name}", "${Name.Attr}" and "${!Literal}".
