@@ -127,6 +127,11 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 						if x.Cells[ti][si][ai].Allowed {
 							allowed = append(allowed, s.Arn+" "+a+" "+table.Arn)
 						}
+						// No grant reaches an index: the identity policies
+						// name the table's ARN only.
+						if x.IndexCells[ti][si][ai].Allowed {
+							allowed = append(allowed, s.Arn+" "+a+" "+access.IndexArn(table.Arn))
+						}
 					}
 				}
 			}
@@ -188,6 +193,21 @@ func TestBrokenTemplatesFailTheCheck(t *testing.T) {
 				"extra access: " + writer + " can dynamodb:DeleteTable on " + table,
 				"extra access: " + writer + " can dynamodb:PutResourcePolicy on " + table,
 				"extra access: " + writer + " can dynamodb:Scan on " + table,
+			},
+		},
+		{
+			name: "table policy grants Query on the indexes to the writer account without a condition",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				appendTablePolicyStatement(t, tmpl, map[string]any{
+					"Sid": "Indexes", "Effect": "Allow", "Action": "dynamodb:Query", "Resource": table + "/index/*",
+					"Principal": map[string]any{"AWS": "arn:aws:iam::222222222222:root"},
+				})
+			}},
+			want: []string{
+				"extra access: arn:aws:iam::222222222222:root can dynamodb:Query on " + table + "/index/access-check-probe-index",
+				"extra access: arn:aws:iam::222222222222:role/access-check-admin can dynamodb:Query on " + table + "/index/access-check-probe-index",
+				"  Indexes of this table (probe index access-check-probe-index):\n",
+				" dynamodb:Query EXTRA! allowed by identity the root user's implicit full access + table policy TableStack/",
 			},
 		},
 		{
@@ -300,6 +320,12 @@ func onlyResource(t *testing.T, tmpl map[string]any, typ string) map[string]any 
 func tablePolicyStatement(t *testing.T, tmpl map[string]any) map[string]any {
 	replica := onlyResource(t, tmpl, "AWS::DynamoDB::GlobalTable")["Replicas"].([]any)[0].(map[string]any)
 	return replica["ResourcePolicy"].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
+}
+
+func appendTablePolicyStatement(t *testing.T, tmpl map[string]any, st map[string]any) {
+	replica := onlyResource(t, tmpl, "AWS::DynamoDB::GlobalTable")["Replicas"].([]any)[0].(map[string]any)
+	doc := replica["ResourcePolicy"].(map[string]any)["PolicyDocument"].(map[string]any)
+	doc["Statement"] = append(doc["Statement"].([]any), st)
 }
 
 // writeTableStatement is the writer's identity statement on the table.

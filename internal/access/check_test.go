@@ -14,6 +14,7 @@ const (
 	itemsWriter  = "arn:aws:iam::222222222222:role/items-writer"
 	probeTableA  = "arn:aws:dynamodb:us-east-1:111111111111:table/access-check-probe-table"
 	probeTableB  = "arn:aws:dynamodb:us-east-1:222222222222:table/access-check-probe-table"
+	itemsIndex   = itemsTable + "/index/access-check-probe-index"
 	testAssembly = "testdata/assembly"
 )
 
@@ -154,6 +155,7 @@ func TestCheckAllowsExactlyTheDeclaredGrant(t *testing.T) {
 		"OK: the allowed cells are exactly the 1 declared",
 		"dynamodb:PutItem allowed by identity WriterStack/RoleDefaultPolicy5FFB7DAB PolicyDocument statement 0 (Sid \"WriteTable\") + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 0 (Sid \"Writer\")",
 		"probe: root user of 222222222222",
+		"  Indexes of this table (probe index access-check-probe-index): every action denied to [",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("printed matrix lacks %q:\n%s", want, out.String())
@@ -213,6 +215,34 @@ func TestCheckFindsBrokenTemplates(t *testing.T) {
 			want: []string{
 				"extra access: " + itemsWriter + " can dynamodb:DeleteTable on " + itemsTable,
 				"extra access: " + itemsWriter + " can dynamodb:PutResourcePolicy on " + itemsTable,
+			},
+		},
+		{
+			name:  "table policy grants Query on the indexes to the writer account without a condition",
+			stack: "TableStack",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, map[string]any{
+					"Sid": "Indexes", "Effect": "Allow", "Action": "dynamodb:Query",
+					"Resource":  itemsTable + "/index/*",
+					"Principal": map[string]any{"AWS": "arn:aws:iam::222222222222:root"},
+				})
+			},
+			want: []string{
+				"extra access: arn:aws:iam::222222222222:root can dynamodb:Query on " + itemsIndex,
+				"extra access: arn:aws:iam::222222222222:role/access-check-admin can dynamodb:Query on " + itemsIndex,
+			},
+		},
+		{
+			// The table policy's "*" covers the indexes; once the identity
+			// policy names them too, the writer reaches them with its
+			// declared action, which is declared on the table only.
+			name:  "identity policy names the table's indexes",
+			stack: "WriterStack",
+			mutate: func(tmpl map[string]any) {
+				identityStatement(tmpl)["Resource"] = []any{itemsTable, itemsTable + "/index/*"}
+			},
+			want: []string{
+				"extra access: " + itemsWriter + " can dynamodb:PutItem on " + itemsIndex,
 			},
 		},
 		{
@@ -282,6 +312,13 @@ func TestCheckDecides(t *testing.T) {
 			wantWhy: `explicitly denied by TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "NotTheReader")`,
 		},
 		{
+			name:      "the writer's identity policy names the table, not its indexes",
+			stack:     "TableStack",
+			mutate:    func(map[string]any) {},
+			principal: itemsWriter, action: "dynamodb:PutItem", table: itemsIndex,
+			wantWhy: `the table policy allows it (TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 0 (Sid "Writer")) but no identity policy does`,
+		},
+		{
 			name:  "a permissions boundary of AWS::NoValue is no boundary",
 			stack: "WriterStack",
 			mutate: func(tmpl map[string]any) {
@@ -338,13 +375,20 @@ func appendTablePolicyStatement(tmpl map[string]any, st map[string]any) {
 	doc["Statement"] = append(doc["Statement"].([]any), st)
 }
 
-// cell finds the decision for one (principal, action, table) triple.
-func cell(x *Matrix, principal, action, table string) (Decision, bool) {
+// cell finds the decision for one (principal, action, table or probe
+// index) triple.
+func cell(x *Matrix, principal, action, resource string) (Decision, bool) {
 	for ti, tb := range x.Tables {
 		for si, s := range x.Subjects {
 			for ai, a := range x.Actions {
-				if tb.Arn == table && s.Arn == principal && a == action {
+				if s.Arn != principal || a != action {
+					continue
+				}
+				switch resource {
+				case tb.Arn:
 					return x.Cells[ti][si][ai], true
+				case IndexArn(tb.Arn):
+					return x.IndexCells[ti][si][ai], true
 				}
 			}
 		}
@@ -530,6 +574,7 @@ func collectDir(t *testing.T, dir string) *Model {
 	return m
 }
 
+// allowedCells lists the allowed cells of the tables and of their indexes.
 func allowedCells(x *Matrix) []string {
 	var out []string
 	for ti, tb := range x.Tables {
@@ -537,6 +582,9 @@ func allowedCells(x *Matrix) []string {
 			for ai, a := range x.Actions {
 				if x.Cells[ti][si][ai].Allowed {
 					out = append(out, s.Arn+" "+a+" "+tb.Arn)
+				}
+				if x.IndexCells[ti][si][ai].Allowed {
+					out = append(out, s.Arn+" "+a+" "+IndexArn(tb.Arn))
 				}
 			}
 		}

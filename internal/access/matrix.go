@@ -38,6 +38,11 @@ type Matrix struct {
 	Actions  []string
 	// Cells is indexed [table][subject][action].
 	Cells [][][]Decision
+	// IndexCells holds the decisions for the same requests on an index of
+	// the table (IndexArn of the table), indexed like Cells. Grants are
+	// declared on table ARNs only, so every allowed index cell is extra
+	// access.
+	IndexCells [][][]Decision
 	// Expected marks the declared cells, indexed like Cells.
 	Expected [][][]bool
 	// Differences lists each cell whose outcome is not the declared one,
@@ -46,7 +51,8 @@ type Matrix struct {
 }
 
 // Difference is one (principal, action, table) triple that is allowed but
-// not declared (Extra), or declared but not allowed.
+// not declared (Extra), or declared but not allowed. Table is the table's
+// ARN, or the probe index's for access to the table's indexes.
 type Difference struct {
 	Extra                     bool
 	Principal, Action, Table  string
@@ -78,8 +84,9 @@ func (d Difference) String() string {
 }
 
 // Check evaluates every principal of the model, the declared principals and
-// a set of probe principals against every table and action, and compares
-// the allowed cells with the declared grants.
+// a set of probe principals against every table and action, and the same
+// requests on an index of each table, and compares the allowed cells with
+// the declared grants.
 func Check(m *Model, expected []Grant) *Matrix {
 	x := &Matrix{Actions: actionColumns(expected)}
 	x.Subjects = subjects(m, expected)
@@ -101,9 +108,12 @@ func Check(m *Model, expected []Grant) *Matrix {
 			tables[t.Arn] = true
 		}
 		x.Cells = append(x.Cells, make([][]Decision, len(x.Subjects)))
+		x.IndexCells = append(x.IndexCells, make([][]Decision, len(x.Subjects)))
 		x.Expected = append(x.Expected, make([][]bool, len(x.Subjects)))
+		index := IndexArn(t.Arn)
 		for si, s := range x.Subjects {
 			x.Cells[ti][si] = make([]Decision, len(x.Actions))
+			x.IndexCells[ti][si] = make([]Decision, len(x.Actions))
 			x.Expected[ti][si] = make([]bool, len(x.Actions))
 			if t.Probe != "" && s.Probe {
 				continue
@@ -114,6 +124,14 @@ func Check(m *Model, expected []Grant) *Matrix {
 				x.Cells[ti][si][ai], x.Expected[ti][si][ai] = d, declared
 				if d.Allowed != declared {
 					x.Differences = append(x.Differences, Difference{Extra: d.Allowed, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d})
+				}
+				// The table's policy governs its indexes too: its "*"
+				// covers them, while an identity policy reaches them only
+				// through a Resource that matches the index ARN.
+				d = Evaluate(Request{Principal: s.Principal, Action: a, Resource: index, ResourceAccount: t.Account}, s.Identity, t.Policy)
+				x.IndexCells[ti][si][ai] = d
+				if d.Allowed {
+					x.Differences = append(x.Differences, Difference{Extra: true, Principal: s.Arn, Action: a, Table: index, Decision: d})
 				}
 			}
 		}
@@ -314,6 +332,16 @@ func subjects(m *Model, expected []Grant) []Subject {
 		})
 	}
 	return out
+}
+
+// probeIndex is the name of the made-up index that stands for any index of
+// a table.
+const probeIndex = "access-check-probe-index"
+
+// IndexArn is the ARN of the probe index of the table tableArn: a pattern
+// that matches it matches an index of that table.
+func IndexArn(tableArn string) string {
+	return tableArn + "/index/" + probeIndex
 }
 
 // probeTable is the name of the made-up tables that show how far the

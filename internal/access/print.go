@@ -26,12 +26,15 @@ const legend = `Each cell is one request: principal (column), action (row), tabl
   tbl       denied: only the table policy allows it, and the caller's identity policy does not
   .         denied: no policy allows it
 Probe principals and probe tables are made up by the check to show who else could get in.
+Below each table, its indexes: the same requests on a made-up index of the table. No index
+access is declared, so any allowed index request fails the check.
 Not shown: the table account's root user and its other IAM principals, which that account's own identity policies govern.
 `
 
 // Print writes the matrix a reviewer reads at a glance: one block per table,
 // actions down, principals across, then the statements behind every allowed
-// or explicitly denied cell, then the differences from the declared grants.
+// or explicitly denied cell, a summary of the requests on the table's
+// indexes, then the differences from the declared grants.
 func (x *Matrix) Print(w io.Writer) error {
 	p := &printer{w: w}
 	p.printf("Principals\n")
@@ -48,7 +51,7 @@ func (x *Matrix) Print(w io.Writer) error {
 		}
 		if t.Probe != "" {
 			if !x.anyAllowedOrDeclared(ti) {
-				p.printf("Table %s (probe: %s): every action denied to [%s].\n\n", t.Arn, t.Probe, rowList(rows))
+				p.printf("Table %s (probe: %s): every action on it and its indexes denied to [%s].\n\n", t.Arn, t.Probe, rowList(rows))
 				continue
 			}
 			p.printf("Table %s (probe: %s)\n", t.Arn, t.Probe)
@@ -89,6 +92,7 @@ func (x *Matrix) Print(w io.Writer) error {
 		if notes == 0 {
 			p.printf("  no principal is allowed any action on this table\n")
 		}
+		p.printIndex(x, ti, rows)
 		p.printf("\n")
 	}
 	if len(x.Differences) == 0 {
@@ -118,9 +122,37 @@ func (x *Matrix) anyAllowedOrDeclared(ti int) bool {
 			if x.Cells[ti][si][ai].Allowed || x.Expected[ti][si][ai] || len(x.Cells[ti][si][ai].Denies) > 0 {
 				return true
 			}
+			if index := x.IndexCells[ti][si][ai]; index.Allowed || len(index.Denies) > 0 {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// printIndex summarises the requests on table ti's probe index: one line
+// when none is allowed or explicitly denied, else one line for each that is.
+func (p *printer) printIndex(x *Matrix, ti int, rows []int) {
+	label := "Indexes of this table (probe index " + probeIndex + ")"
+	var lines []string
+	for _, si := range rows {
+		for ai, a := range x.Actions {
+			switch d := x.IndexCells[ti][si][ai]; {
+			case d.Allowed:
+				lines = append(lines, fmt.Sprintf("[%d] %s %s allowed by %s", si+1, a, codeExtra, d.allowedBy()))
+			case len(d.Denies) > 0:
+				lines = append(lines, fmt.Sprintf("[%d] %s denied by %s", si+1, a, joinLocations(d.Denies)))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		p.printf("  %s: every action denied to [%s].\n", label, rowList(rows))
+		return
+	}
+	p.printf("  %s:\n", label)
+	for _, l := range lines {
+		p.printf("    %s\n", l)
+	}
 }
 
 func rowList(rows []int) string {
