@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"reflect"
@@ -350,6 +352,42 @@ func TestE2EMissingTableIsReportedWithHint(t *testing.T) {
 		if !strings.Contains(res.ErrorMessage, want) {
 			t.Errorf("errorMessage %q does not contain %q", res.ErrorMessage, want)
 		}
+	}
+}
+
+// DynamoDB that never answers: the function, with Lambda's timeout set, must
+// return its timeout hint rather than be stopped with "Task timed out".
+func TestE2EHungDynamoDBIsReportedBeforeTheTimeout(t *testing.T) {
+	stack := localStack(t)
+	stop := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(hung.Close)
+	t.Cleanup(func() { close(stop) })
+	// os/exec keeps the last of duplicate variables: this timeout replaces
+	// WriterEnv's.
+	env := append(lambdalocal.WriterEnv(stack.TableARN, hung.URL), "AWS_LAMBDA_FUNCTION_TIMEOUT=2")
+	fn, err := lambdalocal.StartFunction(context.Background(), local.bins, env, &local.logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fn.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := fn.Invoke(ctx, []byte(`{}`))
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	if res.ErrorType != "WriteError" || !strings.Contains(res.ErrorMessage, "hint: the invocation ran out of time") {
+		t.Errorf("response = %s, want a WriteError with the timeout hint", res.Payload)
 	}
 }
 

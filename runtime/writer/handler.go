@@ -43,6 +43,14 @@ const (
 	minNumberExponent    = -130 // smallest non-zero magnitude 1E-130
 )
 
+// putItemMargin is how long before the invocation's deadline PutItem gives
+// up. At the deadline Lambda stops the function and the invoker sees only
+// "Task timed out"; stopping the call earlier leaves time to return the
+// error with its hint. With less than four margins left, a quarter of what
+// is left is kept instead, so that a short timeout still gives the call most
+// of its time.
+const putItemMargin = 500 * time.Millisecond
+
 // The seed's sample item, written when the event carries no attributes.
 const (
 	seedCategory = "Fruit"
@@ -185,7 +193,9 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 		in.ConditionExpression = &cond
 		in.ExpressionAttributeNames = map[string]string{"#pk": partitionKey}
 	}
-	if _, err := h.DB.PutItem(ctx, in); err != nil {
+	putCtx, cancel := beforeDeadline(ctx)
+	defer cancel()
+	if _, err := h.DB.PutItem(putCtx, in); err != nil {
 		var ccf *types.ConditionalCheckFailedException
 		if errors.As(err, &ccf) {
 			return nil, &ItemExistsError{TableARN: h.TableARN, Key: key}
@@ -193,6 +203,18 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 		return nil, &WriteError{TableARN: h.TableARN, Key: key, Hint: hint(err), Err: err}
 	}
 	return &Response{TableARN: h.TableARN, Key: key, Time: attrs[timeAttr].(string), Overwrite: overwrite}, nil
+}
+
+// beforeDeadline returns a context that ends putItemMargin (or a quarter of
+// the time left, if less) before ctx's deadline. Without a deadline it sets
+// none.
+func beforeDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	margin := min(putItemMargin, time.Until(deadline)/4)
+	return context.WithDeadline(ctx, deadline.Add(-margin))
 }
 
 // hint returns what an operator should check for a failed PutItem.

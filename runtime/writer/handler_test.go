@@ -322,6 +322,50 @@ func TestInvokeHonoursTheInvocationDeadline(t *testing.T) {
 // Map keys inside an attribute's value are item contents too. The error an
 // invocation returns is no exception: aws-lambda-go logs it (see
 // InvalidEventError), so it must not carry them either.
+// At the invocation's deadline Lambda stops the function and the invoker sees
+// only "Task timed out": the hint is delivered only if PutItem gives up first.
+func TestInvokeReturnsTheTimeoutHintBeforeTheInvocationDeadline(t *testing.T) {
+	deadline := time.Now().Add(time.Second) // Lambda's shortest timeout
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	_, err := newTestHandler(deadlineDB{}, nil).Invoke(ctx, []byte(`{}`))
+	returned := time.Now()
+	var werr *WriteError
+	if !errors.As(err, &werr) || !strings.Contains(werr.Hint, "ran out of time") {
+		t.Fatalf("err = %v, want a WriteError with the timeout hint", err)
+	}
+	if !returned.Before(deadline) {
+		t.Errorf("Invoke returned %v after the invocation's deadline, when Lambda would already have stopped it", returned.Sub(deadline))
+	}
+}
+
+func TestBeforeDeadlineKeepsAMargin(t *testing.T) {
+	ctx, cancel := beforeDeadline(context.Background())
+	defer cancel()
+	if d, ok := ctx.Deadline(); ok {
+		t.Errorf("without an invocation deadline, PutItem got one: %v", d)
+	}
+	for _, tt := range []struct {
+		left, wantMargin time.Duration
+	}{
+		{15 * time.Minute, putItemMargin}, // Lambda's longest timeout
+		{3 * time.Second, putItemMargin},  // Lambda's default timeout
+		{time.Second, 250 * time.Millisecond},
+	} {
+		deadline := time.Now().Add(tt.left)
+		parent, cancelParent := context.WithDeadline(context.Background(), deadline)
+		ctx, cancel := beforeDeadline(parent)
+		got, _ := ctx.Deadline()
+		// beforeDeadline reads the clock a little after deadline was set,
+		// which can only shrink a quarter of the time left.
+		if margin := deadline.Sub(got); margin > tt.wantMargin || margin < tt.wantMargin-50*time.Millisecond {
+			t.Errorf("with %v left, PutItem's deadline is %v before the invocation's, want %v", tt.left, margin, tt.wantMargin)
+		}
+		cancel()
+		cancelParent()
+	}
+}
+
 func TestInvokeLogsJSONWithRequestIDAndOnlyTheKey(t *testing.T) {
 	const secret = "do-not-log-me"
 	nestedKeys := []string{"alice@example.com", "ssn-123-45-6789"}
