@@ -22,7 +22,7 @@ synth: node_modules
 # Every test: config, both templates, the bundler, the writer function (unit
 # and end to end under the Lambda runtime emulator), the access check.
 test:
-	go test ./...
+	go test -count=1 ./...
 
 # Static checks on the code and on the synthesized templates.
 lint: synth
