@@ -4,21 +4,46 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cross-account-dynamodb/cdk/stacks"
 )
 
-// buildApp compiles this command once per test binary.
-func buildApp(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "app")
+// appDir holds the compiled app for the tests of this binary.
+var appDir string
+
+// buildApp compiles this command into appDir, once per test binary.
+var buildApp = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(appDir, "app")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func TestMain(m *testing.M) {
+	var err error
+	if appDir, err = os.MkdirTemp("", "cdk-app-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(appDir)
+	os.Exit(code)
+}
+
+// appBinary returns the compiled app, failing the test if it does not build.
+func appBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := buildApp()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -66,7 +91,7 @@ func templates(t *testing.T, dir string) []string {
 }
 
 func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
-	bin := buildApp(t)
+	bin := appBinary(t)
 	ctx := cdkJSONContext(t)
 	ctx["tableAccount"] = "12345"
 	ctx["writers"] = `[{"name":"Writer","account":"222222222222","roleName":"r","actions":["dynamodb:DeleteTable"]}]`
@@ -96,7 +121,7 @@ func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
 }
 
 func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
-	bin := buildApp(t)
+	bin := appBinary(t)
 	ctx := cdkJSONContext(t)
 	ctx["aws:cdk:bundling-stacks"] = []any{} // the function has tests of its own
 

@@ -142,21 +142,6 @@ func equalJSON(t *testing.T, what string, got, want any) {
 	}
 }
 
-// walk calls f on every object of a JSON value, depth first.
-func walk(v any, f func(map[string]any)) {
-	switch x := v.(type) {
-	case map[string]any:
-		f(x)
-		for _, c := range x {
-			walk(c, f)
-		}
-	case []any:
-		for _, c := range x {
-			walk(c, f)
-		}
-	}
-}
-
 func ref(id string) map[string]any { return map[string]any{"Ref": id} }
 
 func getAtt(id, attr string) map[string]any {
