@@ -1,0 +1,76 @@
+// Package tablespec is the contract between the table and its writers: the
+// key schema TableStack creates, and the rules for the table's name and ARN.
+// TableStack, the writer function, the local harness and the checks all read
+// it from here, so a change to the key schema reaches every one of them.
+// It does not import the CDK.
+package tablespec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// The table's key schema: both keys are strings.
+const (
+	// PartitionKey is the name of the table's partition (hash) key.
+	PartitionKey = "category"
+	// SortKey is the name of the table's sort (range) key.
+	SortKey = "item"
+)
+
+// ExampleArn is a table ARN for messages and documentation.
+const ExampleArn = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+
+var (
+	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	namePattern    = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+)
+
+// NameRule describes a valid table name, for error messages.
+const NameRule = "3 to 255 characters of A-Z a-z 0-9 _ . -"
+
+// ValidName reports whether name is a valid DynamoDB table name.
+func ValidName(name string) bool { return namePattern.MatchString(name) }
+
+// ValidAccount reports whether id is a 12-digit AWS account ID.
+func ValidAccount(id string) bool { return accountPattern.MatchString(id) }
+
+// Arn is the full ARN of the table name in account and region of partition.
+// Writers pass it as TableName: with a bare name, DynamoDB would look for the
+// table in the caller's own account.
+func Arn(partition, region, account, name string) string {
+	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partition, region, account, name)
+}
+
+// Table is a parsed table ARN.
+type Table struct {
+	arn.ARN
+	// Name is the table's name.
+	Name string
+}
+
+// ParseArn checks that s is the ARN of a DynamoDB table (not of an index or
+// a stream) and returns its parts. The error names what is wrong.
+func ParseArn(s string) (Table, error) {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return Table{}, fmt.Errorf("%q: %v; want a table ARN such as %s", s, err, ExampleArn)
+	}
+	name, isTable := strings.CutPrefix(a.Resource, "table/")
+	switch {
+	case a.Service != "dynamodb":
+		return Table{}, fmt.Errorf("%q: service is %q, want dynamodb", s, a.Service)
+	case a.Region == "":
+		return Table{}, fmt.Errorf("%q: region is empty; want the table's region", s)
+	case !ValidAccount(a.AccountID):
+		return Table{}, fmt.Errorf("%q: account %q, want 12 digits", s, a.AccountID)
+	case !isTable:
+		return Table{}, fmt.Errorf("%q: resource %q, want table/<name>", s, a.Resource)
+	case !ValidName(name):
+		return Table{}, fmt.Errorf("%q: table name %q, want %s (an index or stream ARN is not a table ARN)", s, name, NameRule)
+	}
+	return Table{ARN: a, Name: name}, nil
+}

@@ -1,0 +1,40 @@
+package tablespec
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestArnRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := Arn("aws-cn", "cn-north-1", "111111111111", "items.v2")
+	if s != "arn:aws-cn:dynamodb:cn-north-1:111111111111:table/items.v2" {
+		t.Fatalf("Arn = %s", s)
+	}
+	tbl, err := ParseArn(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl.Partition != "aws-cn" || tbl.Region != "cn-north-1" || tbl.AccountID != "111111111111" || tbl.Name != "items.v2" {
+		t.Errorf("ParseArn(%s) = %+v", s, tbl)
+	}
+}
+
+func TestParseArnRejects(t *testing.T) {
+	t.Parallel()
+	for arn, want := range map[string]string{
+		"":                    "arn: invalid prefix",
+		"cross-account-items": "arn: invalid prefix",
+		"arn:aws:s3:us-east-1:111111111111:table/t1x":               `service is "s3"`,
+		"arn:aws:dynamodb::111111111111:table/t1x":                  "region is empty",
+		"arn:aws:dynamodb:us-east-1:1111:table/t1x":                 `account "1111"`,
+		"arn:aws:dynamodb:us-east-1:111111111111:t1x":               `resource "t1x"`,
+		"arn:aws:dynamodb:us-east-1:111111111111:table/t1x/index/i": `table name "t1x/index/i"`,
+		"arn:aws:dynamodb:us-east-1:111111111111:table/ab":          `table name "ab"`,
+	} {
+		_, err := ParseArn(arn)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseArn(%q) = %v, want an error containing %q", arn, err, want)
+		}
+	}
+}
