@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/stacks"
 )
 
@@ -26,7 +27,7 @@ func main() {
 func run() error {
 	app := awscdk.NewApp(nil)
 	context, _ := app.Node().GetAllContext(nil).(map[string]interface{})
-	cfg, err := stacks.ConfigFromContext(context, stacks.KnownRegions())
+	cfg, err := config.FromContext(context, stacks.KnownRegions())
 	if err != nil {
 		return fmt.Errorf("invalid configuration (cdk.json context or -c):\n%w", err)
 	}

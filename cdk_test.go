@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cross-account-dynamodb/cdk/stacks"
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 // appDir holds the compiled app for the tests of this binary.
@@ -74,7 +74,7 @@ func runApp(t *testing.T, bin string, context map[string]any) (stderr string, co
 
 func cdkJSONContext(t *testing.T) map[string]any {
 	t.Helper()
-	ctx, err := stacks.ContextFromFile("cdk.json")
+	ctx, err := config.ContextFromFile("cdk.json")
 	if err != nil {
 		t.Fatal(err)
 	}

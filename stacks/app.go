@@ -1,12 +1,14 @@
-// Package stacks defines the app's configuration, its two kinds of stack
-// (the table in account A, a writer in each other account) and how they are
-// linked.
+// Package stacks defines the app's two kinds of stack (the table in account
+// A, a writer in each other account) and how they are linked, from the
+// configuration of package config.
 package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 // App is every stack the configuration defines.
@@ -19,17 +21,12 @@ type App struct {
 // are linked by literal ARNs computed from cfg, never by CloudFormation
 // exports, which cannot cross accounts; so they can be deployed in either
 // order. moduleRoot is the directory holding go.mod.
-func Build(scope constructs.Construct, cfg Config, moduleRoot string) (*App, error) {
+func Build(scope constructs.Construct, cfg config.Config, moduleRoot string) (*App, error) {
 	tableArn := cfg.TableArn()
-	grants := make([]Grant, len(cfg.Writers))
-	for i, w := range cfg.Writers {
-		grants[i] = Grant{Sid: w.Name, Account: w.Account, RoleArn: w.RoleArn(), Actions: w.Actions}
-	}
-
-	app := &App{Table: NewTableStack(scope, TableStackName, &TableStackProps{
+	app := &App{Table: NewTableStack(scope, config.TableStackName, &TableStackProps{
 		StackProps: stackProps(cfg.TableAccount, cfg.TableRegion, "DynamoDB table "+cfg.TableName+" shared with writers in other accounts"),
 		TableName:  cfg.TableName,
-		Grants:     grants,
+		Grants:     cfg.Grants(),
 	})}
 	for _, w := range cfg.Writers {
 		ws, err := NewWriterStack(scope, w.StackName(), &WriterStackProps{

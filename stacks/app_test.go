@@ -3,6 +3,8 @@ package stacks
 import (
 	"slices"
 	"testing"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 func TestDefaultConfigSynthesizesTableStackAndWriterStack(t *testing.T) {
@@ -20,7 +22,7 @@ func TestDefaultConfigSynthesizesTableStackAndWriterStack(t *testing.T) {
 func TestTwoWriters(t *testing.T) {
 	// GIVEN two writers in two accounts, the second with two actions and in
 	// another region than the table
-	s := synthesize(t, withContext(defaultContext(t), KeyWriters, twoWriters()))
+	s := synthesize(t, withContext(defaultContext(t), config.KeyWriters, twoWriters()))
 
 	// THEN there are three stacks, named after the writers
 	if len(s.templates) != 3 || s.templates["WriterStack"] == nil || s.templates["ReportingStack"] == nil {
@@ -45,6 +47,10 @@ func TestTwoWriters(t *testing.T) {
 		},
 	})
 
+	// AND it is exactly the document the configuration renders, whose size
+	// and public-access rules the configuration checks
+	equalJSON(t, "resource policy", replica["ResourcePolicy"].(map[string]any)["PolicyDocument"], config.TablePolicy(s.cfg.Grants()))
+
 	// AND the second writer's stack is in its own account and region, and
 	// grants its role exactly its actions on the table in us-east-1
 	rs := s.app.Writers[1]
@@ -65,7 +71,7 @@ func TestTwoWriters(t *testing.T) {
 func TestCrossRegionWriter(t *testing.T) {
 	// GIVEN the table in us-east-1 and the writer in eu-central-1
 	writers := []any{map[string]any{"name": "Writer", "account": "222222222222", "region": "eu-central-1", "roleName": "cross-account-items-writer"}}
-	s := synthesize(t, withContext(defaultContext(t), KeyWriters, writers))
+	s := synthesize(t, withContext(defaultContext(t), config.KeyWriters, writers))
 
 	// THEN the writer stack is in eu-central-1, its function still names the
 	// table in us-east-1, and the table's replica stays in us-east-1
@@ -84,7 +90,7 @@ func TestCrossRegionWriter(t *testing.T) {
 func TestTableInChinaPartition(t *testing.T) {
 	// GIVEN a table and writer in cn-north-1
 	writers := []any{map[string]any{"name": "Writer", "account": "222222222222", "region": "cn-north-1", "roleName": "w"}}
-	s := synthesize(t, withContext(defaultContext(t), KeyTableRegion, "cn-north-1", KeyWriters, writers))
+	s := synthesize(t, withContext(defaultContext(t), config.KeyTableRegion, "cn-north-1", config.KeyWriters, writers))
 
 	// THEN every ARN is in the aws-cn partition
 	if got, want := s.cfg.TableArn(), "arn:aws-cn:dynamodb:cn-north-1:111111111111:table/cross-account-items"; got != want {

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 // moduleRoot is where go.mod lives, seen from this package's directory.
@@ -17,7 +19,7 @@ const moduleRoot = ".."
 // clone synthesizes with.
 func defaultContext(t *testing.T) map[string]any {
 	t.Helper()
-	ctx, err := ContextFromFile("../cdk.json")
+	ctx, err := config.ContextFromFile("../cdk.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ func withContext(ctx map[string]any, kv ...any) map[string]any {
 // synthesized is an app built from a context, with each stack's template.
 type synthesized struct {
 	app       *App
-	cfg       Config
+	cfg       config.Config
 	templates map[string]map[string]any // by stack name
 }
 
@@ -48,7 +50,7 @@ type synthesized struct {
 // own.
 func synthesize(t *testing.T, ctx map[string]any) synthesized {
 	t.Helper()
-	cfg, err := ConfigFromContext(ctx, KnownRegions())
+	cfg, err := config.FromContext(ctx, KnownRegions())
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 // TestAwsSolutionsChecks applies cdk-nag's AwsSolutions pack to every stack
@@ -20,10 +22,10 @@ import (
 func TestAwsSolutionsChecks(t *testing.T) {
 	for name, ctx := range map[string]map[string]any{
 		"default":     defaultContext(t),
-		"two writers": withContext(defaultContext(t), KeyWriters, twoWriters()),
+		"two writers": withContext(defaultContext(t), config.KeyWriters, twoWriters()),
 	} {
 		t.Run(name, func(t *testing.T) {
-			cfg, err := ConfigFromContext(ctx, KnownRegions())
+			cfg, err := config.FromContext(ctx, KnownRegions())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,21 +6,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-// Grant is what one writer may do on the table: rendered once into the
-// table's resource policy here and once into the writer's identity policy in
-// its own stack.
-type Grant struct {
-	// Sid names the resource-policy statement; letters and digits only.
-	Sid string
-	// Account is the writer's account ID.
-	Account string
-	// RoleArn is the writer role's exact ARN.
-	RoleArn string
-	// Actions are the DynamoDB item actions granted.
-	Actions []string
-}
+	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+)
 
 // TableStackProps configures a TableStack.
 type TableStackProps struct {
@@ -28,8 +17,9 @@ type TableStackProps struct {
 	// TableName is the table's physical name (required: writers in other
 	// accounts address the table by its ARN).
 	TableName string
-	// Grants are the writers allowed in; one resource-policy statement each.
-	Grants []Grant
+	// Grants are the writers allowed in; one resource-policy statement each,
+	// as config.TablePolicy renders them.
+	Grants []config.Grant
 }
 
 // TableStack holds the table in account A and its resource policy.
@@ -45,15 +35,15 @@ type TableStack struct {
 func NewTableStack(scope constructs.Construct, id string, props *TableStackProps) *TableStack {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 
-	policy := awsiam.NewPolicyDocument(nil)
-	for _, g := range props.Grants {
-		policy.AddStatements(grantStatement(g))
-	}
+	// The policy is rendered by the configuration, which also checks it
+	// against DynamoDB's size limit and block public access before any
+	// construct exists.
+	policy := awsiam.PolicyDocument_FromJson(config.TablePolicy(props.Grants))
 
 	table := awsdynamodb.NewTableV2(stack, jsii.String("Table"), &awsdynamodb.TablePropsV2{
 		TableName:    jsii.String(props.TableName),
-		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("category"), Type: awsdynamodb.AttributeType_STRING},
-		SortKey:      &awsdynamodb.Attribute{Name: jsii.String("item"), Type: awsdynamodb.AttributeType_STRING},
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String(tablespec.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:      &awsdynamodb.Attribute{Name: jsii.String(tablespec.SortKey), Type: awsdynamodb.AttributeType_STRING},
 		Billing:      awsdynamodb.Billing_OnDemand(nil),
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
@@ -68,26 +58,4 @@ func NewTableStack(scope constructs.Construct, id string, props *TableStackProps
 		Description: jsii.String("ARN of the table; writers use it as TableName"),
 	})
 	return &TableStack{Stack: stack, Table: table}
-}
-
-// grantStatement lets one role in. The principal is the role's account root,
-// narrowed by an ArnEquals condition on aws:PrincipalArn, rather than the role
-// ARN itself: IAM would pin a role principal to the role's unique ID, so a
-// re-created role would silently lose access, and DynamoDB rejects a role
-// principal that does not exist yet, which would force WriterStack to be
-// deployed first. The condition value is a literal ARN: DynamoDB's block
-// public access rejects wildcards there. The resource is "*" because the
-// policy belongs to the table (it means this table and its indexes), and
-// naming the table's own ARN would be a circular reference.
-func grantStatement(g Grant) awsiam.PolicyStatement {
-	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String(g.Sid),
-		Effect:     awsiam.Effect_ALLOW,
-		Principals: &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String(g.Account))},
-		Actions:    jsii.Strings(g.Actions...),
-		Resources:  jsii.Strings("*"),
-		Conditions: &map[string]interface{}{
-			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": g.RoleArn},
-		},
-	})
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 const defaultTableArn = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
@@ -114,7 +116,7 @@ func TestWriterStack(t *testing.T) {
 func TestNoExportsOrImports(t *testing.T) {
 	for name, ctx := range map[string]map[string]any{
 		"default":     defaultContext(t),
-		"two writers": withContext(defaultContext(t), KeyWriters, twoWriters()),
+		"two writers": withContext(defaultContext(t), config.KeyWriters, twoWriters()),
 	} {
 		s := synthesize(t, ctx)
 		for stack, tmpl := range s.templates {

@@ -19,16 +19,12 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/cross-account-dynamodb/cdk/internal/access"
-	"github.com/cross-account-dynamodb/cdk/stacks"
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 func main() {
-	code := run(os.Args[1:], os.Stdout, os.Stderr)
-	jsii.Close()
-	os.Exit(code)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -75,13 +71,13 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*access.Matrix
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := stacks.ConfigFromContext(context, stacks.KnownRegions())
+	cfg, err := config.FromContext(context, config.Regions)
 	if err != nil {
 		return nil, fmt.Errorf("invalid configuration (%s context or -c):\n%w", cdkJSON, err)
 	}
 	// The partition of each stack's region as the app computes it, from
-	// aws-cdk-lib's region facts.
-	templates, err := access.LoadAssembly(dir, stacks.Partition)
+	// (a copy of) aws-cdk-lib's region facts.
+	templates, err := access.LoadAssembly(dir, func(region string) string { return config.Regions[region] })
 	if err != nil {
 		return nil, err
 	}
@@ -89,23 +85,13 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*access.Matrix
 	if err != nil {
 		return nil, fmt.Errorf("cannot check %s:\n%w", dir, err)
 	}
-	return access.Check(model, grants(cfg)), nil
-}
-
-// grants is what the configuration declares: each writer's role may do the
-// writer's actions on the table.
-func grants(cfg stacks.Config) []access.Grant {
-	out := make([]access.Grant, len(cfg.Writers))
-	for i, w := range cfg.Writers {
-		out[i] = access.Grant{Principal: w.RoleArn(), Actions: w.Actions, Table: cfg.TableArn()}
-	}
-	return out
+	return access.Check(model, cfg.Grants()), nil
 }
 
 // readContext returns the "context" of cdk.json with the -c values on top,
 // as the CDK CLI hands it to the app.
 func readContext(cdkJSON string, overrides map[string]any) (map[string]any, error) {
-	context, err := stacks.ContextFromFile(cdkJSON)
+	context, err := config.ContextFromFile(cdkJSON)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/stacks"
 )
 
@@ -38,13 +39,13 @@ func TestMain(m *testing.M) {
 // the app and this command read it, and synthesizes it into a temporary
 // cloud assembly. The function is not compiled (no stack is selected for
 // bundling).
-func synth(t *testing.T, overrides map[string]any) (string, stacks.Config) {
+func synth(t *testing.T, overrides map[string]any) (string, config.Config) {
 	t.Helper()
 	context, err := readContext(cdkJSON, overrides)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := stacks.ConfigFromContext(context, stacks.KnownRegions())
+	cfg, err := config.FromContext(context, stacks.KnownRegions())
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -62,9 +63,9 @@ func synth(t *testing.T, overrides map[string]any) (string, stacks.Config) {
 	return out, cfg
 }
 
-func checkDir(t *testing.T, dir string, cfg stacks.Config) *access.Matrix {
+func checkDir(t *testing.T, dir string, cfg config.Config) *access.Matrix {
 	t.Helper()
-	templates, err := access.LoadAssembly(dir, stacks.Partition)
+	templates, err := access.LoadAssembly(dir, func(r string) string { return config.Regions[r] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func checkDir(t *testing.T, dir string, cfg stacks.Config) *access.Matrix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return access.Check(model, grants(cfg))
+	return access.Check(model, cfg.Grants())
 }
 
 // TestSynthesizedAppGrantsExactlyTheConfiguredAccess checks, for the default

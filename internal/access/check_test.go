@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 const (
@@ -18,7 +20,7 @@ const (
 	testAssembly = "testdata/assembly"
 )
 
-var itemsGrant = []Grant{{Principal: itemsWriter, Actions: []string{"dynamodb:PutItem"}, Table: itemsTable}}
+var itemsGrant = []config.Grant{{RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable}}
 
 func TestLoadAssembly(t *testing.T) {
 	templates, err := loadAssembly(testAssembly)

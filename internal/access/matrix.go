@@ -6,16 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/ddbactions"
 )
-
-// Grant is access the configuration declares: Principal (a role ARN) may
-// perform Actions on Table (a table ARN), and nothing else.
-type Grant struct {
-	Principal string
-	Actions   []string
-	Table     string
-}
 
 // Subject is one principal the matrix evaluates, with its identity
 // policies.
@@ -87,7 +80,7 @@ func (d Difference) String() string {
 // a set of probe principals against every table and action, and the same
 // requests on an index of each table, and compares the allowed cells with
 // the declared grants.
-func Check(m *Model, expected []Grant) *Matrix {
+func Check(m *Model, expected []config.Grant) *Matrix {
 	x := &Matrix{Actions: actionColumns(expected)}
 	x.Subjects = subjects(m, expected)
 	x.Tables = append(append([]*Table{}, m.Tables...), probeTables(m, expected)...)
@@ -97,7 +90,7 @@ func Check(m *Model, expected []Grant) *Matrix {
 		for _, pattern := range g.Actions {
 			for _, a := range x.Actions {
 				if wildcardMatch(pattern, a, true) {
-					want[[3]string{g.Principal, strings.ToLower(a), g.Table}] = true
+					want[[3]string{g.RoleArn, strings.ToLower(a), g.TableArn}] = true
 				}
 			}
 		}
@@ -200,7 +193,7 @@ func sortedTriples(m map[[3]string]bool) [][3]string {
 
 // actionColumns is the fixed action list plus any declared action that is
 // not in it.
-func actionColumns(expected []Grant) []string {
+func actionColumns(expected []config.Grant) []string {
 	cols := append(append([]string{}, ddbactions.Item...), ddbactions.Table...)
 	for _, g := range expected {
 		for _, a := range g.Actions {
@@ -248,12 +241,12 @@ const (
 // the writers' identity statements, the root user and a role allowed
 // dynamodb:* on *; a role allowed dynamodb:* on * in an account no template
 // uses; and in each table account a role without identity policies.
-func subjects(m *Model, expected []Grant) []Subject {
+func subjects(m *Model, expected []config.Grant) []Subject {
 	var out []Subject
 	seen := map[string]bool{}
 	writers := map[string]bool{}
 	for _, g := range expected {
-		writers[g.Principal] = true
+		writers[g.RoleArn] = true
 	}
 	accounts := map[string]bool{}
 	for _, r := range m.Roles {
@@ -352,7 +345,7 @@ const probeTable = "access-check-probe-table"
 // a resource policy (a writer's identity policy alone decides there), and for
 // each table account, another table whose resource policy allows the
 // declared writers everything (their identity policies decide there).
-func probeTables(m *Model, expected []Grant) []*Table {
+func probeTables(m *Model, expected []config.Grant) []*Table {
 	var out []*Table
 	seen := map[string]bool{}
 	add := func(t *Table) {
@@ -369,20 +362,20 @@ func probeTables(m *Model, expected []Grant) []*Table {
 	}
 	var writerAccounts, writerArns []any
 	for _, g := range expected {
-		mm := arnAccount.FindStringSubmatch(g.Principal)
+		mm := arnAccount.FindStringSubmatch(g.RoleArn)
 		if mm == nil {
 			continue
 		}
 		writerAccounts = append(writerAccounts, mm[2])
-		writerArns = append(writerArns, g.Principal)
+		writerArns = append(writerArns, g.RoleArn)
 		region := ""
 		for _, r := range m.Roles {
-			if r.Arn == g.Principal {
+			if r.Arn == g.RoleArn {
 				region = r.Region
 			}
 		}
 		if region == "" {
-			region = regionOfTable(g.Table)
+			region = regionOfTable(g.TableArn)
 		}
 		if region == "" {
 			continue

@@ -10,6 +10,19 @@ var Item = []string{
 	"dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete",
 }
 
+// CrossAccount are the item actions another account can be granted through
+// a table's resource policy: Item without the PartiQL actions, whose APIs
+// (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) support
+// neither resource-based policies nor cross-account calls. TransactWriteItems
+// and TransactGetItems have no action of their own: they need the action of
+// each item they touch (PutItem, UpdateItem, DeleteItem, ConditionCheckItem,
+// GetItem).
+var CrossAccount = []string{
+	"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+	"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+	"dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+}
+
 // Table are actions on the table itself: its settings, policy, backups and
 // tags.
 var Table = []string{

@@ -1,28 +1,32 @@
-package stacks
+package config
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 )
 
 func TestDefaultConfig(t *testing.T) {
-	cfg, err := ConfigFromContext(defaultContext(t), KnownRegions())
+	t.Parallel()
+	cfg, err := FromContext(defaultContext(t), Regions)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{
-		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items",
+		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items", TablePartition: "aws",
 		Writers: []Writer{{Name: "Writer", Account: "222222222222", Region: "us-east-1",
-			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}}},
+			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}, Partition: "aws"}},
 	}
-	equalJSON(t, "config", cfg, want)
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("config:\n got %+v\nwant %+v", cfg, want)
+	}
 }
 
 func TestConfigDefaultsForAWriter(t *testing.T) {
 	// GIVEN a writer with no region and no actions
 	writers := `[{"name":"Writer","account":"222222222222","roleName":"r"}]`
-	cfg, err := ConfigFromContext(withContext(defaultContext(t), KeyWriters, writers, KeyTableRegion, "eu-west-1"), KnownRegions())
+	cfg, err := FromContext(withContext(defaultContext(t), KeyWriters, writers, KeyTableRegion, "eu-west-1"), Regions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +42,7 @@ func TestConfigFromCommandLineStrings(t *testing.T) {
 	ctx := withContext(defaultContext(t),
 		KeyTableAccount, "333333333333",
 		KeyWriters, `[{"name":"Writer","account":"444444444444","region":"eu-west-1","roleName":"r","actions":["dynamodb:PutItem","dynamodb:GetItem"]}]`)
-	cfg, err := ConfigFromContext(ctx, KnownRegions())
+	cfg, err := FromContext(ctx, Regions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +111,7 @@ func TestConfigErrors(t *testing.T) {
 			if tc.kv[1] == nil {
 				delete(ctx, tc.kv[0].(string))
 			}
-			_, err := ConfigFromContext(ctx, KnownRegions())
+			_, err := FromContext(ctx, Regions)
 			if err == nil {
 				t.Fatalf("got no error, want %q", tc.want)
 			}
@@ -122,14 +126,14 @@ func TestConfigErrors(t *testing.T) {
 
 func TestUnrelatedContextKeysAreNotTypos(t *testing.T) {
 	ctx := withContext(defaultContext(t), "aws:cdk:bundling-stacks", []any{}, "acknowledged-issue-numbers", []any{1}, "team", "payments")
-	if _, err := ConfigFromContext(ctx, KnownRegions()); err != nil {
+	if _, err := FromContext(ctx, Regions); err != nil {
 		t.Errorf("got %v, want no error", err)
 	}
 }
 
 func TestRoleNamesMayRepeatAcrossAccounts(t *testing.T) {
 	writers := `[{"name":"A","account":"222222222222","roleName":"writer"},{"name":"B","account":"333333333333","roleName":"writer"}]`
-	if _, err := ConfigFromContext(withContext(defaultContext(t), KeyWriters, writers), KnownRegions()); err != nil {
+	if _, err := FromContext(withContext(defaultContext(t), KeyWriters, writers), Regions); err != nil {
 		t.Errorf("got %v, want no error: IAM role names are unique per account", err)
 	}
 }

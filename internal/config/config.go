@@ -1,17 +1,22 @@
-package stacks
+// Package config is the app's configuration: the table, the writers that
+// may write to it from other accounts, the rules they must follow, and the
+// grants they turn into. It reads the CDK context as plain JSON and does not
+// import the CDK, so the offline checks use it without starting Node.
+package config
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cross-account-dynamodb/cdk/internal/ddbactions"
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 // Context keys the app reads. Their defaults live in cdk.json; any of them can
@@ -40,6 +45,9 @@ type Config struct {
 	TableName string
 	// Writers are the workloads granted access, each in its own stack.
 	Writers []Writer
+	// TablePartition is the partition of TableRegion (aws, aws-cn, ...),
+	// from the region table the configuration was read with.
+	TablePartition string
 }
 
 // Writer is one workload in another account that writes to the table.
@@ -54,6 +62,9 @@ type Writer struct {
 	RoleName string `json:"roleName"`
 	// Actions are the DynamoDB item actions granted. Default: DefaultActions.
 	Actions []string `json:"actions"`
+	// Partition is the partition of Region; not configurable, it comes from
+	// the region table.
+	Partition string `json:"-"`
 }
 
 // StackName is the name of the writer's stack.
@@ -63,10 +74,8 @@ func (w Writer) StackName() string { return w.Name + "Stack" }
 const TableStackName = "TableStack"
 
 var (
-	accountPattern   = regexp.MustCompile(`^[0-9]{12}$`)
-	tableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
-	roleNamePattern  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
-	writerNameRule   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,59}$`)
+	roleNamePattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+	writerNameRule  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,59}$`)
 )
 
 // ContextFromFile reads the "context" object of a cdk.json file: the
@@ -85,12 +94,13 @@ func ContextFromFile(path string) (map[string]any, error) {
 	return file.Context, nil
 }
 
-// ConfigFromContext reads and validates the app's configuration from the CDK
+// FromContext reads and validates the app's configuration from the CDK
 // context (all of it, as Node.GetAllContext returns it). Values from cdk.json
 // arrive as JSON values, values from `-c key=value` as strings; both are
 // accepted. knownRegions maps the region names the config may use to their
-// partitions (KnownRegions). Every problem is reported, joined into one error.
-func ConfigFromContext(context map[string]any, knownRegions map[string]string) (Config, error) {
+// partitions (the app passes aws-cdk-lib's region facts, the offline
+// commands Regions). Every problem is reported, joined into one error.
+func FromContext(context map[string]any, knownRegions map[string]string) (Config, error) {
 	typos := checkTypos(context)
 
 	var cfg Config
@@ -111,14 +121,15 @@ func ConfigFromContext(context map[string]any, knownRegions map[string]string) (
 	if len(errs) > 0 {
 		return Config{}, errors.Join(append(typos, errs...)...)
 	}
-	cfg.applyDefaults()
+	cfg.applyDefaults(knownRegions)
 	if err := cfg.Validate(knownRegions); err != nil || len(typos) > 0 {
 		return Config{}, errors.Join(append(typos, err)...)
 	}
 	return cfg, nil
 }
 
-func (c *Config) applyDefaults() {
+func (c *Config) applyDefaults(knownRegions map[string]string) {
+	c.TablePartition = knownRegions[c.TableRegion]
 	for i := range c.Writers {
 		w := &c.Writers[i]
 		if w.Region == "" {
@@ -127,6 +138,7 @@ func (c *Config) applyDefaults() {
 		if w.Actions == nil {
 			w.Actions = slices.Clone(DefaultActions)
 		}
+		w.Partition = knownRegions[w.Region]
 	}
 }
 
@@ -140,8 +152,8 @@ func (c Config) Validate(knownRegions map[string]string) error {
 
 	checkAccount(KeyTableAccount, c.TableAccount, add)
 	checkRegion(KeyTableRegion, c.TableRegion, knownRegions, add)
-	if !tableNamePattern.MatchString(c.TableName) {
-		add(KeyTableName, "got %q, want 3 to 255 characters of A-Z a-z 0-9 _ . -", c.TableName)
+	if !tablespec.ValidName(c.TableName) {
+		add(KeyTableName, "got %q, want %s", c.TableName, tablespec.NameRule)
 	}
 	if len(c.Writers) == 0 {
 		add(KeyWriters, "got an empty list, want at least one writer")
@@ -163,7 +175,7 @@ func (c Config) Validate(knownRegions map[string]string) error {
 		names[strings.ToLower(w.Name)] = i
 
 		checkAccount(key+".account", w.Account, add)
-		if w.Account == c.TableAccount && accountPattern.MatchString(w.Account) {
+		if w.Account == c.TableAccount && tablespec.ValidAccount(w.Account) {
 			add(key+".account", "got %q, the table's own account; a writer must be in another account", w.Account)
 		}
 		checkRegion(key+".region", w.Region, knownRegions, add)
@@ -182,11 +194,14 @@ func (c Config) Validate(knownRegions map[string]string) error {
 
 		checkActions(key+".actions", w.Actions, add)
 	}
+	if len(errs) == 0 {
+		errs = append(errs, checkTablePolicy(c.Grants())...)
+	}
 	return errors.Join(errs...)
 }
 
 func checkAccount(key, account string, add func(key, format string, args ...any)) {
-	if !accountPattern.MatchString(account) {
+	if !tablespec.ValidAccount(account) {
 		add(key, "got %q, want 12 digits", account)
 	}
 }
@@ -207,10 +222,12 @@ func checkActions(key string, actions []string, add func(key, format string, arg
 		switch {
 		case strings.ContainsAny(a, "*?"):
 			add(k, "got %q, wildcards are not allowed; name each item action", a)
+		case strings.HasPrefix(a, "dynamodb:PartiQL"):
+			add(k, "got %q: DynamoDB's PartiQL APIs (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) support neither resource-based policies nor cross-account calls, so this grant could never be used; use the item APIs (PutItem, GetItem, ...)", a)
 		case !strings.HasPrefix(a, "dynamodb:"):
-			add(k, "got %q, not a DynamoDB action; want one of %s", a, strings.Join(ddbactions.Item, ", "))
+			add(k, "got %q, not a DynamoDB action; want one of %s", a, strings.Join(ddbactions.CrossAccount, ", "))
 		case !slices.Contains(ddbactions.Item, a):
-			add(k, "got %q, not a DynamoDB data-plane item action; want one of %s", a, strings.Join(ddbactions.Item, ", "))
+			add(k, "got %q, not a DynamoDB data-plane item action; want one of %s", a, strings.Join(ddbactions.CrossAccount, ", "))
 		case seen[a]:
 			add(k, "got %q twice", a)
 		}
@@ -222,7 +239,7 @@ func checkActions(key string, actions []string, add func(key, format string, arg
 // own keys, which would otherwise be ignored without a word.
 func checkTypos(context map[string]any) []error {
 	var errs []error
-	for _, key := range sortedKeys(context) {
+	for _, key := range slices.Sorted(maps.Keys(context)) {
 		if slices.Contains(contextKeys, key) {
 			continue
 		}
@@ -302,15 +319,6 @@ func jsonKind(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // editDistance is the Levenshtein distance between a and b.

@@ -1,0 +1,46 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+)
+
+// TableArn is the table's full ARN. The writer passes it as TableName: with a
+// bare name, DynamoDB would look for the table in the writer's own account.
+func (c Config) TableArn() string {
+	return tablespec.Arn(c.TablePartition, c.TableRegion, c.TableAccount, c.TableName)
+}
+
+// RoleArn is the ARN of w's role. IAM is global: the ARN has no region, but
+// its partition is that of the writer's region.
+func (w Writer) RoleArn() string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", w.Partition, w.Account, w.RoleName)
+}
+
+// Grant is what one writer may do on the table, decided once here and
+// rendered twice: into the table's resource policy and into the writer
+// role's identity policy.
+type Grant struct {
+	// Sid names the table policy's statement: the writer's name.
+	Sid string
+	// Account is the writer's account ID.
+	Account string
+	// Partition is the partition of the writer's account and role.
+	Partition string
+	// RoleArn is the writer role's exact ARN.
+	RoleArn string
+	// Actions are the DynamoDB item actions granted.
+	Actions []string
+	// TableArn is the table's full ARN.
+	TableArn string
+}
+
+// Grants maps each writer to its grant on the table, in the writers' order.
+func (c Config) Grants() []Grant {
+	out := make([]Grant, len(c.Writers))
+	for i, w := range c.Writers {
+		out[i] = Grant{Sid: w.Name, Account: w.Account, Partition: w.Partition, RoleArn: w.RoleArn(), Actions: w.Actions, TableArn: c.TableArn()}
+	}
+	return out
+}
