@@ -49,24 +49,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 		dir = fs.Arg(0)
 	}
 
-	matrix, err := check(*cdkJSON, overrides, dir)
+	result, err := check(*cdkJSON, overrides, dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
 	}
-	if err := matrix.Print(stdout); err != nil {
+	if err := result.matrix.Print(stdout); err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
 	}
-	if len(matrix.Differences) > 0 {
+	for _, d := range result.policyDrift {
+		fmt.Fprintln(stdout, d)
+	}
+	if len(result.matrix.Differences) > 0 || len(result.policyDrift) > 0 {
 		return 1
 	}
 	return 0
 }
 
+// result is what the check found: the access matrix, and each way a table
+// policy of the assembly differs from the one the configuration renders.
+type result struct {
+	matrix      *access.Matrix
+	policyDrift []string
+}
+
 // check reads the configuration the way the app does and checks the cloud
 // assembly in dir against it.
-func check(cdkJSON string, overrides map[string]any, dir string) (*access.Matrix, error) {
+func check(cdkJSON string, overrides map[string]any, dir string) (*result, error) {
 	context, err := readContext(cdkJSON, overrides)
 	if err != nil {
 		return nil, err
@@ -85,7 +95,26 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*access.Matrix
 	if err != nil {
 		return nil, fmt.Errorf("cannot check %s:\n%w", dir, err)
 	}
-	return access.Check(model, cfg.Grants()), nil
+	grants := cfg.Grants()
+	r := &result{matrix: access.Check(model, grants)}
+	// Beside what the policies allow, the table policy itself must be the
+	// declared one: an edit that admits no one new today (a second account
+	// on a statement whose condition pins the writer's role) is still not
+	// what the configuration deploys.
+	declared := config.TablePolicy(grants)
+	for _, t := range model.Tables {
+		if t.Arn != cfg.TableArn() {
+			continue
+		}
+		diff := access.PolicyDiff(t.Document, declared)
+		if len(diff) > 0 {
+			r.policyDrift = append(r.policyDrift, fmt.Sprintf("FAIL: the resource policy of %s (%s/%s) is not the one the configuration renders (a hand edit, or a cdk.out synthesized with other -c values):", t.Arn, t.Stack, t.Logical))
+		}
+		for _, d := range diff {
+			r.policyDrift = append(r.policyDrift, "  "+d)
+		}
+	}
+	return r, nil
 }
 
 // readContext returns the "context" of cdk.json with the -c values on top,

@@ -102,6 +102,22 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			},
 		},
 		{
+			// Two accounts, one writer in another region than the table,
+			// three different action lists.
+			name: "three writers",
+			overrides: map[string]any{"writers": `[
+				{"name":"Writer","account":"222222222222","roleName":"items-writer"},
+				{"name":"Loader","account":"222222222222","roleName":"items-loader","actions":["dynamodb:BatchWriteItem","dynamodb:DeleteItem"]},
+				{"name":"Auditor","account":"333333333333","region":"eu-west-1","roleName":"items-auditor","actions":["dynamodb:GetItem","dynamodb:Query"]}]`},
+			want: []string{
+				"arn:aws:iam::222222222222:role/items-loader dynamodb:BatchWriteItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::222222222222:role/items-loader dynamodb:DeleteItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::222222222222:role/items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::333333333333:role/items-auditor dynamodb:GetItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+				"arn:aws:iam::333333333333:role/items-auditor dynamodb:Query arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+			},
+		},
+		{
 			name:      "two writers",
 			overrides: twoWriters,
 			want: []string{
@@ -118,6 +134,10 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			x := checkDir(t, dir, cfg)
 			if len(x.Differences) != 0 {
 				t.Errorf("differences from the declared grants: %v", x.Differences)
+			}
+			r, err := check(cdkJSON, tc.overrides, dir)
+			if err != nil || len(r.policyDrift) != 0 {
+				t.Errorf("check: %v; the synthesized table policy differs from the declared one: %v", err, r.policyDrift)
 			}
 			var allowed []string
 			cells := 0
@@ -222,6 +242,56 @@ func TestBrokenTemplatesFailTheCheck(t *testing.T) {
 				"extra access: the identity policy alone allows " + writer + " to dynamodb:DeleteTable on " + table + ` (WriterStack/`,
 			},
 		},
+		// The widenings a security review found, each admitting principals
+		// that no configuration names.
+		{
+			name: "root of an unknown account",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				appendTablePolicyStatement(t, tmpl, widened(map[string]any{"AWS": "arn:aws:iam::333333333333:root"}, nil))
+			}},
+			want: []string{"extra access: arn:aws:iam::333333333333:root can dynamodb:GetItem on " + table},
+		},
+		{
+			name: "role in an unknown account",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				appendTablePolicyStatement(t, tmpl, widened(map[string]any{"AWS": "arn:aws:iam::333333333333:role/intruder"}, nil))
+			}},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/intruder can dynamodb:GetItem on " + table},
+		},
+		{
+			name: "anyone limited by aws:PrincipalAccount of an unknown account",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				appendTablePolicyStatement(t, tmpl, widened("*", map[string]any{"StringEquals": map[string]any{"aws:PrincipalAccount": "333333333333"}}))
+			}},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:GetItem on " + table},
+		},
+		{
+			name: "anyone in an organization",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				appendTablePolicyStatement(t, tmpl, widened(map[string]any{"AWS": "*"}, map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}))
+			}},
+			want: []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:GetItem on " + table},
+		},
+		{
+			name: "ArnLike with a wildcard account",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				appendTablePolicyStatement(t, tmpl, widened("*", map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::*:role/cross-account-items-writer"}}))
+			}},
+			want: []string{"extra access: arn:aws:iam::999999999999:role/cross-account-items-writer can dynamodb:GetItem on " + table},
+		},
+		{
+			// The condition still pins the writer's role, so no one new gets
+			// in; the statement is still not the declared one.
+			name: "second principal account on the writer's statement",
+			mutate: map[string]func(map[string]any){"TableStack": func(tmpl map[string]any) {
+				tablePolicyStatement(t, tmpl)["Principal"] = map[string]any{"AWS": []any{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}}
+			}},
+			want: []string{
+				"FAIL: the resource policy of " + table + " (TableStack/",
+				`  statement not declared: {"Action":"dynamodb:PutItem","Condition":{"ArnEquals":{"aws:PrincipalArn":"` + writer + `"}},"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::222222222222:root","arn:aws:iam::333333333333:root"]},"Resource":"*","Sid":"Writer"}`,
+				`  declared statement missing: {"Action":"dynamodb:PutItem",`,
+			},
+		},
 		{
 			name: "dynamodb:* in the table policy only",
 			mutate: map[string]func(map[string]any){
@@ -316,6 +386,16 @@ func onlyResource(t *testing.T, tmpl map[string]any, typ string) map[string]any 
 		t.Fatalf("want exactly one %s, got %d", typ, len(found))
 	}
 	return found[0]
+}
+
+// widened is a table policy statement that grants GetItem to principal,
+// under cond when it is not nil.
+func widened(principal any, cond map[string]any) map[string]any {
+	st := map[string]any{"Sid": "Widened", "Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*", "Principal": principal}
+	if cond != nil {
+		st["Condition"] = cond
+	}
+	return st
 }
 
 func tablePolicyStatement(t *testing.T, tmpl map[string]any) map[string]any {

@@ -26,6 +26,9 @@ type Table struct {
 	Stack, Logical       string
 	// Policy is the table's resource policy; nil when it has none.
 	Policy []Statement
+	// Document is the policy document Policy was parsed from, with its
+	// intrinsics resolved.
+	Document any
 	// Probe says what a table the check made up stands for; "" for the
 	// tables of the templates.
 	Probe string
@@ -336,7 +339,7 @@ func (c *collector) addTable(t *Template, logical string, r Resource) {
 		c.fail("%s StreamSpecification.ResourcePolicy: stream policies are not evaluated", where)
 	}
 	table := &Table{Arn: arn, Account: t.Account, Region: t.Region, Stack: t.Stack, Logical: logical}
-	table.Policy = c.resourcePolicy(t, logical, "ResourcePolicy", r.Properties["ResourcePolicy"])
+	table.Document, table.Policy = c.resourcePolicy(t, logical, "ResourcePolicy", r.Properties["ResourcePolicy"])
 	c.tables = append(c.tables, table)
 }
 
@@ -368,37 +371,37 @@ func (c *collector) addGlobalTable(t *Template, logical string, r Resource) {
 			continue
 		}
 		table := &Table{Arn: arn, Account: t.Account, Region: region, Stack: t.Stack, Logical: logical}
-		table.Policy = c.resourcePolicy(t, logical, path+".ResourcePolicy", rm["ResourcePolicy"])
+		table.Document, table.Policy = c.resourcePolicy(t, logical, path+".ResourcePolicy", rm["ResourcePolicy"])
 		c.tables = append(c.tables, table)
 	}
 }
 
-// resourcePolicy parses a table's ResourcePolicy property ({"PolicyDocument":
-// ...}); nil when absent.
-func (c *collector) resourcePolicy(t *Template, logical, path string, prop any) []Statement {
+// resourcePolicy resolves and parses a table's ResourcePolicy property
+// ({"PolicyDocument": ...}); nil when absent.
+func (c *collector) resourcePolicy(t *Template, logical, path string, prop any) (any, []Statement) {
 	if prop == nil {
-		return nil
+		return nil, nil
 	}
 	where := fmt.Sprintf("%s/%s %s", t.Stack, logical, path)
 	pm, ok := prop.(map[string]any)
 	if !ok || pm["PolicyDocument"] == nil {
 		c.fail("%s: got %s, want {\"PolicyDocument\": ...}", where, describe(prop))
-		return nil
+		return nil, nil
 	}
 	resolved, err := t.resolve(pm["PolicyDocument"], where+".PolicyDocument")
 	if err != nil {
 		c.errs = append(c.errs, err)
-		return nil
+		return nil, nil
 	}
 	stmts, err := ParsePolicy(resolved, ResourcePolicy, Location{Stack: t.Stack, Resource: logical, Policy: path})
 	if err != nil {
 		c.errs = append(c.errs, err)
-		return nil
+		return nil, nil
 	}
 	if stmts == nil {
 		stmts = []Statement{}
 	}
-	return stmts
+	return resolved, stmts
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -22,9 +22,11 @@ type condition struct {
 
 // conditionKeys are the keys the check knows, by lower-case name.
 var conditionKeys = map[string]string{
-	"aws:principalarn":     "aws:PrincipalArn",
-	"aws:principalaccount": "aws:PrincipalAccount",
-	"aws:principalorgid":   "aws:PrincipalOrgID",
+	"aws:principalarn":      "aws:PrincipalArn",
+	"aws:principalaccount":  "aws:PrincipalAccount",
+	"aws:principalorgid":    "aws:PrincipalOrgID",
+	"aws:principalorgpaths": "aws:PrincipalOrgPaths",
+	"aws:sourceaccount":     "aws:SourceAccount",
 }
 
 // baseOperators maps each supported operator to its positive form.

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,12 @@ type Principal struct {
 	// OrgID is the value of aws:PrincipalOrgID; "" when the account is in no
 	// organization.
 	OrgID string
+	// OrgPaths is the value of aws:PrincipalOrgPaths.
+	OrgPaths []string
+	// ServiceFor is set when the caller is an AWS service acting for this
+	// account (aws:SourceAccount) rather than an IAM principal; Arn then
+	// only labels it.
+	ServiceFor string
 }
 
 // IsRoot reports whether the principal is an account's root user.
@@ -76,6 +83,9 @@ const implicitStack = "implicit"
 func Evaluate(req Request, identity, resource []Statement) Decision {
 	var d Decision
 	resourcePartition := arnPartition(req.Resource)
+	if req.Principal.ServiceFor != "" {
+		return evaluateService(req, resource)
+	}
 	if arnPartition(req.Principal.Arn) != resourcePartition {
 		d.CrossPartition = true
 		return d
@@ -123,6 +133,27 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 	return d
 }
 
+// evaluateService decides a request of an AWS service principal: it has no
+// identity policies, so only a resource-policy statement whose principal is
+// anyone can let it in.
+func evaluateService(req Request, resource []Statement) Decision {
+	var d Decision
+	ctx := map[string][]string{"aws:SourceAccount": {req.Principal.ServiceFor}}
+	for _, st := range resource {
+		if !slices.ContainsFunc(st.Principals, func(pp principalPattern) bool { return pp.anyone }) || !st.appliesTo(req, ctx) {
+			continue
+		}
+		if st.Effect == Deny {
+			d.Denies = append(d.Denies, st.Where)
+		} else {
+			d.ResourceAllows = append(d.ResourceAllows, st.Where)
+		}
+	}
+	d.CrossAccount = true
+	d.Allowed = len(d.Denies) == 0 && len(d.ResourceAllows) > 0
+	return d
+}
+
 // requestContext holds the condition keys the check supports, by canonical
 // name; a key the request does not carry is absent.
 func requestContext(p Principal) map[string][]string {
@@ -132,6 +163,9 @@ func requestContext(p Principal) map[string][]string {
 	}
 	if p.OrgID != "" {
 		ctx["aws:PrincipalOrgID"] = []string{p.OrgID}
+	}
+	if len(p.OrgPaths) > 0 {
+		ctx["aws:PrincipalOrgPaths"] = p.OrgPaths
 	}
 	return ctx
 }

@@ -24,6 +24,20 @@ type Subject struct {
 	Probe bool
 }
 
+// probeLabel is the label of a principal the check made up, "" for others.
+func (s Subject) probeLabel() string {
+	if s.Probe {
+		return s.Label
+	}
+	return ""
+}
+
+// key tells subjects apart: the same ARN in another organization is another
+// principal.
+func (s Subject) key() string {
+	return s.Arn + "\x00" + s.OrgID + "\x00" + strings.Join(s.OrgPaths, ",")
+}
+
 // Matrix is the decision for every (table, principal, action) cell.
 type Matrix struct {
 	Tables   []*Table
@@ -51,6 +65,9 @@ type Difference struct {
 	Principal, Action, Table  string
 	Decision                  Decision
 	TableMissingFromTemplates bool
+	// Label says what a principal the check made up stands for; "" for the
+	// principals of the templates and the configuration.
+	Label string
 	// OneSided names the policy ("identity policy" or "table policy") that
 	// on its own allows a cross-account action the other side does not:
 	// no access today, but the two sides no longer come from one
@@ -69,6 +86,9 @@ func (d Difference) String() string {
 	}
 	if d.TableMissingFromTemplates {
 		return fmt.Sprintf("missing access: %s cannot %s on %s: no template defines that table", d.Principal, d.Action, d.Table)
+	}
+	if d.Extra && d.Label != "" {
+		return fmt.Sprintf("extra access: %s can %s on %s, allowed by %s (%s)", d.Principal, d.Action, d.Table, d.Decision.allowedBy(), d.Label)
 	}
 	if d.Extra {
 		return fmt.Sprintf("extra access: %s can %s on %s, allowed by %s", d.Principal, d.Action, d.Table, d.Decision.allowedBy())
@@ -116,7 +136,7 @@ func Check(m *Model, expected []config.Grant) *Matrix {
 				declared := want[[3]string{s.Arn, strings.ToLower(a), t.Arn}]
 				x.Cells[ti][si][ai], x.Expected[ti][si][ai] = d, declared
 				if d.Allowed != declared {
-					x.Differences = append(x.Differences, Difference{Extra: d.Allowed, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d})
+					x.Differences = append(x.Differences, Difference{Extra: d.Allowed, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d, Label: s.probeLabel()})
 				}
 				// The table's policy governs its indexes too: its "*"
 				// covers them, while an identity policy reaches them only
@@ -124,7 +144,7 @@ func Check(m *Model, expected []config.Grant) *Matrix {
 				d = Evaluate(Request{Principal: s.Principal, Action: a, Resource: index, ResourceAccount: t.Account}, s.Identity, t.Policy)
 				x.IndexCells[ti][si][ai] = d
 				if d.Allowed {
-					x.Differences = append(x.Differences, Difference{Extra: true, Principal: s.Arn, Action: a, Table: index, Decision: d})
+					x.Differences = append(x.Differences, Difference{Extra: true, Principal: s.Arn, Action: a, Table: index, Decision: d, Label: s.probeLabel()})
 				}
 			}
 		}
@@ -237,10 +257,9 @@ const (
 )
 
 // subjects lists the roles of the templates, the declared principals the
-// templates lack, and the probes: in each writer account another role with
-// the writers' identity statements, the root user and a role allowed
-// dynamodb:* on *; a role allowed dynamodb:* on * in an account no template
-// uses; and in each table account a role without identity policies.
+// templates lack, in each writer account another role with the writers'
+// identity statements, and the witnesses of the tables' policies: every
+// kind of principal those policies can admit (see witnesses).
 func subjects(m *Model, expected []config.Grant) []Subject {
 	var out []Subject
 	seen := map[string]bool{}
@@ -257,8 +276,9 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		if writers[r.Arn] {
 			label = "declared writer, " + label
 		}
-		out = append(out, Subject{Principal: r.Principal, Label: label, Identity: r.Statements})
-		seen[r.Arn] = true
+		s := Subject{Principal: r.Principal, Label: label, Identity: r.Statements}
+		out = append(out, s)
+		seen[s.key()] = true
 		accounts[r.Account] = true
 	}
 	writerAccounts := map[string]string{} // account -> partition
@@ -269,9 +289,9 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		}
 		writerAccounts[mm[2]] = mm[1]
 		accounts[mm[2]] = true
-		if !seen[arn] {
-			out = append(out, Subject{Principal: Principal{Arn: arn, Account: mm[2]}, Label: "declared writer, not in the templates"})
-			seen[arn] = true
+		if s := (Subject{Principal: Principal{Arn: arn, Account: mm[2]}, Label: "declared writer, not in the templates"}); !seen[s.key()] {
+			out = append(out, s)
+			seen[s.key()] = true
 		}
 	}
 	for _, t := range m.Tables {
@@ -279,14 +299,12 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 	}
 	add := func(s Subject) {
 		s.Probe = true
-		if !seen[s.Arn] {
+		if key := s.key(); !seen[key] {
 			out = append(out, s)
-			seen[s.Arn] = true
+			seen[key] = true
 		}
 	}
-	partition := "aws"
 	for _, acct := range sortedKeys(writerAccounts) {
-		partition = writerAccounts[acct]
 		var writerStatements []Statement
 		for _, r := range m.Roles {
 			if r.Account == acct && writers[r.Arn] {
@@ -294,35 +312,13 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 			}
 		}
 		add(Subject{
-			Principal: Principal{Arn: roleArnIn(partition, acct, probeOtherRole), Account: acct},
+			Principal: Principal{Arn: roleArnIn(writerAccounts[acct], acct, probeOtherRole), Account: acct},
 			Label:     "probe: another role in " + acct + " with the writers' identity statements",
 			Identity:  writerStatements,
 		})
-		add(Subject{
-			Principal: Principal{Arn: fmt.Sprintf("arn:%s:iam::%s:root", partition, acct), Account: acct},
-			Label:     "probe: root user of " + acct,
-		})
-		add(Subject{
-			Principal: Principal{Arn: roleArnIn(partition, acct, probeAdminRole), Account: acct},
-			Label:     "probe: role in " + acct + " allowed dynamodb:* on *",
-			Identity:  dynamodbAdmin(),
-		})
 	}
-	third := unusedAccount(accounts)
-	add(Subject{
-		Principal: Principal{Arn: roleArnIn(partition, third, probeThirdRole), Account: third},
-		Label:     "probe: role in another account allowed dynamodb:* on *",
-		Identity:  dynamodbAdmin(),
-	})
-	tableAccounts := map[string]string{}
-	for _, t := range m.Tables {
-		tableAccounts[t.Account] = arnPartition(t.Arn)
-	}
-	for _, acct := range sortedKeys(tableAccounts) {
-		add(Subject{
-			Principal: Principal{Arn: roleArnIn(tableAccounts[acct], acct, probeNoPolicyRole), Account: acct},
-			Label:     "probe: role in table account " + acct + " without identity policies",
-		})
+	for _, w := range witnesses(m.Tables, accounts, writers) {
+		add(w)
 	}
 	return out
 }

@@ -25,7 +25,10 @@ const legend = `Each cell is one request: principal (column), action (row), tabl
   id        denied: only the caller's identity policy allows it, and across accounts the table policy must allow it too
   tbl       denied: only the table policy allows it, and the caller's identity policy does not
   .         denied: no policy allows it
-Probe principals and probe tables are made up by the check to show who else could get in.
+Probe principals and probe tables are made up by the check to show who else could get in:
+witnesses of every kind of principal the table policies can admit (each account, ARN or
+pattern, organization and path their principals and conditions name, and an account no
+template uses), other roles of the writers' accounts, and roles of the table's account.
 Below each table, its indexes: the same requests on a made-up index of the table. No index
 access is declared, so any allowed index request fails the check.
 Not shown: the table account's root user and its other IAM principals, which that account's own identity policies govern.

@@ -1,0 +1,243 @@
+package access
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// A witness is a principal that some Allow statement of a table policy can
+// admit, made up by the check so that it can be evaluated like any other
+// principal. IAM Access Analyzer's external-access findings are the model: a
+// statement grants nothing undeclared only if every principal it can admit
+// is a declared writer. The check does not enumerate every principal (there
+// are too many); it derives one representative of each kind a statement
+// names, and the evaluator decides whether the statement admits it:
+//
+//   - each account of Principal, of aws:PrincipalAccount, aws:SourceAccount
+//     and of the account field of aws:PrincipalArn, plus the tables' and
+//     writers' accounts and an account no template uses;
+//   - in each: a role no configuration declares, the root user, and each
+//     role or user ARN that a Principal or aws:PrincipalArn value names or
+//     matches (a pattern filled in with a made-up name);
+//   - each of those outside any organization, in each organization of
+//     aws:PrincipalOrgID and at each path of aws:PrincipalOrgPaths;
+//   - for a statement whose principal is anyone, an AWS service acting for
+//     each of those accounts (aws:SourceAccount).
+//
+// A witness outside a table's account may do dynamodb:* on anything outside
+// its own account, so a table policy that admits it is all that stands
+// between it and the table. In a table's account it has no identity
+// policy: there only a grant of the table policy itself lets it in.
+type witnessKinds struct {
+	partition   string
+	accounts    map[string]bool
+	arns        []string // role and user ARNs and ARN patterns
+	orgs        []string // organization IDs and ID patterns
+	orgPaths    []string // organization paths and path patterns
+	services    bool     // some statement admits anyone, AWS services included
+	tableAccts  map[string]bool
+	declaredArn map[string]bool
+}
+
+// witnessName fills the wildcards of a pattern: a name no configuration
+// uses.
+const witnessName = "access-check-witness"
+
+// witnesses derives the witness principals of the tables' policies; used
+// holds the accounts the templates and grants use, declared the declared
+// writer role ARNs.
+func witnesses(tables []*Table, used map[string]bool, declared map[string]bool) []Subject {
+	k := witnessKinds{accounts: map[string]bool{}, tableAccts: map[string]bool{}, declaredArn: declared, partition: "aws"}
+	for _, t := range tables {
+		k.partition = arnPartition(t.Arn)
+		k.tableAccts[t.Account] = true
+		for _, st := range t.Policy {
+			if st.Effect == Allow {
+				k.read(st)
+			}
+		}
+	}
+	for a := range used {
+		k.accounts[a] = true
+	}
+	fresh := unusedAccount(k.accounts)
+	k.accounts[fresh] = true
+	var accountPatterns []string
+	for a := range k.accounts {
+		accountPatterns = append(accountPatterns, a)
+	}
+	for _, a := range accountPatterns {
+		if !accountID.MatchString(a) {
+			delete(k.accounts, a)
+			if filled := fillAccount(a); filled != "" {
+				k.accounts[filled] = true
+			}
+		}
+	}
+	// A pattern of aws:PrincipalAccount may also match an account already
+	// known; every account is tried against every pattern by the evaluator.
+	var out []Subject
+	for _, acct := range slices.Sorted(maps.Keys(k.accounts)) {
+		for _, p := range k.principalsIn(acct, fresh) {
+			out = append(out, k.inOrganizations(p)...)
+		}
+		if k.services {
+			out = append(out, Subject{
+				Principal: Principal{Arn: "service acting for " + acct, ServiceFor: acct},
+				Label:     "witness: an AWS service acting for account " + acct + " (aws:SourceAccount)",
+				Probe:     true,
+			})
+		}
+	}
+	return out
+}
+
+// read collects the principals and condition values of one Allow
+// statement.
+func (k *witnessKinds) read(st Statement) {
+	for _, pp := range st.Principals {
+		switch {
+		case pp.anyone:
+			k.services = true
+		case pp.account != "":
+			k.accounts[pp.account] = true
+		case pp.arn != "":
+			k.arns = append(k.arns, pp.arn)
+			if m := arnAccount.FindStringSubmatch(pp.arn); m != nil {
+				k.accounts[m[2]] = true
+			}
+		}
+	}
+	for _, c := range st.Conditions {
+		for _, v := range c.values {
+			switch c.key {
+			case "aws:PrincipalAccount", "aws:SourceAccount":
+				k.accounts[v] = true
+			case "aws:PrincipalArn":
+				k.arns = append(k.arns, v)
+				if f := strings.SplitN(v, ":", 6); len(f) == 6 {
+					k.accounts[f[4]] = true
+				}
+			case "aws:PrincipalOrgID":
+				k.orgs = append(k.orgs, v)
+			case "aws:PrincipalOrgPaths":
+				k.orgPaths = append(k.orgPaths, v)
+			}
+		}
+	}
+}
+
+// principalsIn lists the witnesses of account acct: a role nobody declared,
+// the root user (except in a table's account, where its access is not the
+// policy's doing), and each named or matching ARN.
+func (k *witnessKinds) principalsIn(acct, fresh string) []Subject {
+	var out []Subject
+	add := func(arn, label string) {
+		if k.declaredArn[arn] {
+			return
+		}
+		s := Subject{Principal: Principal{Arn: arn, Account: acct}, Label: label, Probe: true}
+		if !k.tableAccts[acct] && !s.IsRoot() { // the root user needs no identity policy
+			s.Identity = dynamodbOutside(acct)
+		}
+		out = append(out, s)
+	}
+	switch {
+	case k.tableAccts[acct]:
+		add(roleArnIn(k.partition, acct, probeNoPolicyRole), "probe: role in table account "+acct+" without identity policies")
+	case acct == fresh:
+		add(roleArnIn(k.partition, acct, probeThirdRole), "probe: role in an account no template uses, allowed dynamodb:* outside it")
+	default:
+		add(roleArnIn(k.partition, acct, probeAdminRole), "probe: role in "+acct+" allowed dynamodb:* outside it")
+	}
+	if !k.tableAccts[acct] {
+		add(fmt.Sprintf("arn:%s:iam::%s:root", k.partition, acct), "probe: root user of "+acct)
+	}
+	for _, pattern := range k.arns {
+		if arn := fillArn(pattern, acct, k.partition); arn != "" {
+			add(arn, "witness: principal matching "+pattern)
+		}
+	}
+	return out
+}
+
+// inOrganizations returns p outside any organization, and p in each
+// organization and at each organization path the policies name.
+func (k *witnessKinds) inOrganizations(p Subject) []Subject {
+	out := []Subject{p}
+	for _, org := range k.orgs {
+		o := p
+		o.OrgID = fillPattern(org, "accesscheck")
+		o.Label = p.Label + ", in organization " + o.OrgID
+		out = append(out, o)
+	}
+	for _, path := range k.orgPaths {
+		o := p
+		filled := fillPattern(path, "accesscheck")
+		o.OrgID, _, _ = strings.Cut(filled, "/")
+		o.OrgPaths = []string{filled}
+		o.Label = p.Label + ", at organization path " + filled
+		out = append(out, o)
+	}
+	return out
+}
+
+// fillArn turns an ARN or ARN pattern of a principal into a concrete role,
+// user or root ARN in account acct and partition, or "" when the pattern
+// cannot name a principal of that account.
+func fillArn(pattern, acct, partition string) string {
+	f := strings.SplitN(pattern, ":", 6)
+	if len(f) != 6 || f[0] != "arn" {
+		return ""
+	}
+	if !wildcardMatch(f[1], partition, false) || !wildcardMatch(f[2], "iam", false) || !wildcardMatch(f[3], "", false) || !wildcardMatch(f[4], acct, false) {
+		return ""
+	}
+	resource := fillPattern(f[5], witnessName)
+	arn := fmt.Sprintf("arn:%s:iam::%s:%s", partition, acct, resource)
+	if !rootArn.MatchString(arn) && !principalArn.MatchString(arn) {
+		return ""
+	}
+	return arn
+}
+
+// fillPattern replaces each "*" of a pattern with name and each "?" with
+// "x".
+func fillPattern(pattern, name string) string {
+	return strings.NewReplacer("*", name, "?", "x").Replace(pattern)
+}
+
+// fillAccount turns an account pattern such as "3333*" into an account id
+// that matches it, or "" when there is none.
+func fillAccount(pattern string) string {
+	digits := strings.ReplaceAll(pattern, "?", "7")
+	stars := strings.Count(digits, "*")
+	if stars == 0 {
+		if accountID.MatchString(digits) {
+			return digits
+		}
+		return ""
+	}
+	missing := 12 - (len(digits) - stars)
+	if missing < 0 {
+		return ""
+	}
+	filled := strings.Replace(digits, "*", strings.Repeat("7", missing), 1)
+	filled = strings.ReplaceAll(filled, "*", "")
+	if accountID.MatchString(filled) && wildcardMatch(pattern, filled, false) {
+		return filled
+	}
+	return ""
+}
+
+// dynamodbOutside allows dynamodb:* on everything outside account acct.
+func dynamodbOutside(acct string) []Statement {
+	return []Statement{{
+		Where:        Location{Stack: "probe", Resource: "dynamodb-outside-own-account"},
+		Effect:       Allow,
+		Actions:      []string{"dynamodb:*"},
+		NotResources: []string{"arn:*:dynamodb:*:" + acct + ":*"},
+	}}
+}

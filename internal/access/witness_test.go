@@ -1,0 +1,219 @@
+package access
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestWitnessesFindEveryoneATablePolicyAdmits edits the synthesized table
+// policy in each way a grant can be widened, and expects the check to name
+// a principal that is not a declared writer, the action and the table.
+func TestWitnessesFindEveryoneATablePolicyAdmits(t *testing.T) {
+	t.Parallel()
+	statement := func(principal any, action string, cond map[string]any) map[string]any {
+		st := map[string]any{"Sid": "Widened", "Effect": "Allow", "Action": action, "Resource": "*", "Principal": principal}
+		if cond != nil {
+			st["Condition"] = cond
+		}
+		return st
+	}
+	aws := func(p ...any) map[string]any { return map[string]any{"AWS": p} }
+	tests := []struct {
+		name   string
+		mutate func(tmpl map[string]any)
+		want   []string // prefixes of differences
+	}{
+		{
+			name: "root of an account no configuration names",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement(aws("arn:aws:iam::333333333333:root"), "dynamodb:GetItem", nil))
+			},
+			want: []string{
+				"extra access: arn:aws:iam::333333333333:root can dynamodb:GetItem on " + itemsTable,
+				"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:GetItem on " + itemsTable,
+			},
+		},
+		{
+			name: "bare account id of an unknown account",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement(aws("333333333333"), "dynamodb:Scan", nil))
+			},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:Scan on " + itemsTable},
+		},
+		{
+			name: "role in an unknown account",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement(aws("arn:aws:iam::333333333333:role/intruder"), "dynamodb:GetItem", nil))
+			},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/intruder can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name: "anyone, bounded by aws:PrincipalAccount of an unknown account",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:GetItem",
+					map[string]any{"StringEquals": map[string]any{"aws:PrincipalAccount": "333333333333"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name: "aws:PrincipalAccount pattern",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:GetItem",
+					map[string]any{"StringLike": map[string]any{"aws:PrincipalAccount": "4444*"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::444477777777:role/access-check-admin can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name: "anyone in an organization",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement(aws("*"), "dynamodb:PutItem",
+					map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-abc123def4"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:PutItem on " + itemsTable +
+				`, allowed by identity probe/dynamodb-outside-own-account statement 0 + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "Widened") (probe: role in an account no template uses, allowed dynamodb:* outside it, in organization o-abc123def4)`},
+		},
+		{
+			name: "anyone at an organization path",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:PutItem",
+					map[string]any{"ForAnyValue:StringLike": map[string]any{"aws:PrincipalOrgPaths": "o-abc123def4/r-ab12/ou-ab12-*"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:PutItem on " + itemsTable},
+		},
+		{
+			name: "aws:PrincipalArn pattern with a wildcard account",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:PutItem",
+					map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::*:role/items-writer"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::999999999999:role/items-writer can dynamodb:PutItem on " + itemsTable},
+		},
+		{
+			name: "aws:PrincipalArn pattern in the writer's account",
+			mutate: func(tmpl map[string]any) {
+				tablePolicyStatement(tmpl)["Condition"] = map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::222222222222:role/items-*"}}
+			},
+			want: []string{"extra access: arn:aws:iam::222222222222:role/items-access-check-witness can dynamodb:PutItem on " + itemsTable},
+		},
+		{
+			name: "StringLike on aws:PrincipalArn",
+			mutate: func(tmpl map[string]any) {
+				tablePolicyStatement(tmpl)["Condition"] = map[string]any{"StringLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::222222222222:*"}}
+			},
+			want: []string{"extra access: arn:aws:iam::222222222222:role/access-check-admin can dynamodb:PutItem on " + itemsTable},
+		},
+		{
+			name: "negated condition admits everyone else",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:GetItem",
+					map[string]any{"StringNotEquals": map[string]any{"aws:PrincipalAccount": "222222222222"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name: "an AWS service acting for an account",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:PutItem",
+					map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "333333333333"}}))
+			},
+			want: []string{"extra access: service acting for 333333333333 can dynamodb:PutItem on " + itemsTable},
+		},
+		{
+			name: "NotAction",
+			mutate: func(tmpl map[string]any) {
+				st := statement(aws("arn:aws:iam::333333333333:root"), "", nil)
+				delete(st, "Action")
+				st["NotAction"] = "dynamodb:DeleteTable"
+				appendTablePolicyStatement(tmpl, st)
+			},
+			want: []string{
+				"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:PutItem on " + itemsTable,
+				"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:UpdateTable on " + itemsTable,
+			},
+		},
+		{
+			name: "NotResource",
+			mutate: func(tmpl map[string]any) {
+				st := statement(aws("arn:aws:iam::333333333333:root"), "dynamodb:Query", nil)
+				delete(st, "Resource")
+				st["NotResource"] = "arn:aws:dynamodb:us-east-1:111111111111:table/other"
+				appendTablePolicyStatement(tmpl, st)
+			},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:Query on " + itemsTable},
+		},
+		{
+			name: "statement on the table's indexes",
+			mutate: func(tmpl map[string]any) {
+				st := statement(aws("arn:aws:iam::333333333333:root"), "dynamodb:Query", nil)
+				st["Resource"] = itemsTable + "/index/*"
+				appendTablePolicyStatement(tmpl, st)
+			},
+			want: []string{"extra access: arn:aws:iam::333333333333:role/access-check-admin can dynamodb:Query on " + itemsIndex},
+		},
+		{
+			name: "anyone in the table's own account",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, statement("*", "dynamodb:DeleteItem",
+					map[string]any{"StringEquals": map[string]any{"aws:PrincipalAccount": "111111111111"}}))
+			},
+			want: []string{"extra access: arn:aws:iam::111111111111:role/access-check-no-policy can dynamodb:DeleteItem on " + itemsTable},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			x := Check(collectDir(t, mutatedAssembly(t, testAssembly, "TableStack", tc.mutate)), itemsGrant)
+			var got []string
+			for _, d := range x.Differences {
+				got = append(got, d.String())
+			}
+			for _, w := range tc.want {
+				if !containsPrefix(got, w) {
+					t.Errorf("differences lack %q; got:\n%s", w, strings.Join(got, "\n"))
+				}
+			}
+			var out bytes.Buffer
+			if err := x.Print(&out); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), "FAIL: ") {
+				t.Errorf("printed matrix does not say FAIL")
+			}
+		})
+	}
+}
+
+// TestWitnessesOfTheDeclaredPolicyAreDenied checks that a policy that admits
+// only the declared writer gives every witness nothing: a second principal
+// account on the writer's statement admits no one new while the condition
+// pins the writer's role ARN.
+func TestWitnessesOfTheDeclaredPolicyAreDenied(t *testing.T) {
+	t.Parallel()
+	dir := mutatedAssembly(t, testAssembly, "TableStack", func(tmpl map[string]any) {
+		tablePolicyStatement(tmpl)["Principal"] = map[string]any{"AWS": []any{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}}
+	})
+	x := Check(collectDir(t, dir), itemsGrant)
+	if len(x.Differences) != 0 {
+		t.Errorf("differences: %v", x.Differences)
+	}
+	var witnessed bool
+	for _, s := range x.Subjects {
+		witnessed = witnessed || s.Arn == "arn:aws:iam::333333333333:role/access-check-admin"
+	}
+	if !witnessed {
+		t.Error("no witness in the second principal account 333333333333")
+	}
+}
+
+func TestFillAccount(t *testing.T) {
+	t.Parallel()
+	for pattern, want := range map[string]string{
+		"333333333333": "333333333333", "3333*": "333377777777", "*": "777777777777",
+		"33333333333?": "333333333337", "1*2*3": "177777777723", "3333": "", "3333333333333*": "", "abc*": "",
+	} {
+		if got := fillAccount(pattern); got != want {
+			t.Errorf("fillAccount(%q) = %q, want %q", pattern, got, want)
+		}
+	}
+}
