@@ -58,8 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
 	}
-	for _, d := range result.policyDrift {
-		fmt.Fprintln(stdout, d)
+	for _, line := range append(result.policyMatches, result.policyDrift...) {
+		fmt.Fprintln(stdout, line)
 	}
 	if len(result.matrix.Differences) > 0 || len(result.policyDrift) > 0 {
 		return 1
@@ -70,8 +70,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 // result is what the check found: the access matrix, and each way a table
 // policy of the assembly differs from the one the configuration renders.
 type result struct {
-	matrix      *access.Matrix
-	policyDrift []string
+	matrix        *access.Matrix
+	policyMatches []string
+	policyDrift   []string
 }
 
 // check reads the configuration the way the app does and checks the cloud
@@ -107,9 +108,11 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*result, error
 			continue
 		}
 		diff := access.PolicyDiff(t.Document, declared)
-		if len(diff) > 0 {
-			r.policyDrift = append(r.policyDrift, fmt.Sprintf("FAIL: the resource policy of %s (%s/%s) is not the one the configuration renders (a hand edit, or a cdk.out synthesized with other -c values):", t.Arn, t.Stack, t.Logical))
+		if len(diff) == 0 {
+			r.policyMatches = append(r.policyMatches, fmt.Sprintf("OK: the resource policy of %s is the one the configuration renders.", t.Arn))
+			continue
 		}
+		r.policyDrift = append(r.policyDrift, fmt.Sprintf("FAIL: the resource policy of %s (%s/%s) is not the one the configuration renders (a hand edit, or a cdk.out synthesized with other -c values):", t.Arn, t.Stack, t.Logical))
 		for _, d := range diff {
 			r.policyDrift = append(r.policyDrift, "  "+d)
 		}

@@ -333,6 +333,7 @@ func TestRun(t *testing.T) {
 			"Table arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items (TableStack/",
 			"dynamodb:PutItem allowed by identity WriterStack/",
 			"OK: the allowed cells are exactly the 1 declared",
+			"OK: the resource policy of arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items is the one the configuration renders.",
 		} {
 			if !strings.Contains(stdout.String(), want) {
 				t.Errorf("output lacks %q:\n%s", want, stdout.String())
