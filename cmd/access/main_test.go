@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -460,5 +461,19 @@ func rewriteTemplate(t *testing.T, file string, mutate func(map[string]any)) {
 	}
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoCDKInImportGraph keeps the command free of jsii: importing the CDK
+// would start Node on every run.
+func TestNoCDKInImportGraph(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.Contains(pkg, "aws-cdk-go") || strings.Contains(pkg, "jsii-runtime-go") {
+			t.Errorf("cmd/access depends on %s", pkg)
+		}
 	}
 }
