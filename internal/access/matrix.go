@@ -133,7 +133,9 @@ func Check(m *Model, expected []config.Grant) *Matrix {
 			}
 			for ai, a := range x.Actions {
 				d := Evaluate(Request{Principal: s.Principal, Action: a, Resource: t.Arn, ResourceAccount: t.Account}, s.Identity, t.Policy)
-				declared := want[[3]string{s.Arn, strings.ToLower(a), t.Arn}]
+				// A probe is never declared, even one that borrows a writer's
+				// ARN to show it denied outside its organization.
+				declared := !s.Probe && want[[3]string{s.Arn, strings.ToLower(a), t.Arn}]
 				x.Cells[ti][si][ai], x.Expected[ti][si][ai] = d, declared
 				if d.Allowed != declared {
 					x.Differences = append(x.Differences, Difference{Extra: d.Allowed, Principal: s.Arn, Action: a, Table: t.Arn, Decision: d, Label: s.probeLabel()})
@@ -173,7 +175,7 @@ func (x *Matrix) oneSided(want map[[3]string]bool) []Difference {
 			continue
 		}
 		for si, s := range x.Subjects {
-			if !writers[s.Arn] || s.Account == t.Account {
+			if !writers[s.Arn] || s.Probe || s.Account == t.Account {
 				continue
 			}
 			trustsWriter := []Statement{{
@@ -264,8 +266,13 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 	var out []Subject
 	seen := map[string]bool{}
 	writers := map[string]bool{}
+	orgs := map[string]string{} // the organization each writer's account is in
 	for _, g := range expected {
 		writers[g.RoleArn] = true
+		orgs[g.RoleArn] = g.OrgID
+		if mm := arnAccount.FindStringSubmatch(g.RoleArn); mm != nil && g.OrgID != "" {
+			orgs[mm[2]] = g.OrgID
+		}
 	}
 	accounts := map[string]bool{}
 	for _, r := range m.Roles {
@@ -276,7 +283,9 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		if writers[r.Arn] {
 			label = "declared writer, " + label
 		}
-		s := Subject{Principal: r.Principal, Label: label, Identity: r.Statements}
+		p := r.Principal
+		p.OrgID = orgs[r.Account]
+		s := Subject{Principal: p, Label: label, Identity: r.Statements}
 		out = append(out, s)
 		seen[s.key()] = true
 		accounts[r.Account] = true
@@ -289,7 +298,7 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		}
 		writerAccounts[mm[2]] = mm[1]
 		accounts[mm[2]] = true
-		if s := (Subject{Principal: Principal{Arn: arn, Account: mm[2]}, Label: "declared writer, not in the templates"}); !seen[s.key()] {
+		if s := (Subject{Principal: Principal{Arn: arn, Account: mm[2], OrgID: orgs[arn]}, Label: "declared writer, not in the templates"}); !seen[s.key()] {
 			out = append(out, s)
 			seen[s.key()] = true
 		}
@@ -312,10 +321,19 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 			}
 		}
 		add(Subject{
-			Principal: Principal{Arn: roleArnIn(writerAccounts[acct], acct, probeOtherRole), Account: acct},
+			Principal: Principal{Arn: roleArnIn(writerAccounts[acct], acct, probeOtherRole), Account: acct, OrgID: orgs[acct]},
 			Label:     "probe: another role in " + acct + " with the writers' identity statements",
 			Identity:  writerStatements,
 		})
+	}
+	for _, r := range m.Roles {
+		if org := orgs[r.Arn]; org != "" {
+			add(Subject{
+				Principal: Principal{Arn: r.Arn, Account: r.Account},
+				Label:     "probe: the writer role if account " + r.Account + " left organization " + org,
+				Identity:  r.Statements,
+			})
+		}
 	}
 	for _, w := range witnesses(m.Tables, accounts, writers) {
 		add(w)

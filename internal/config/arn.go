@@ -34,13 +34,15 @@ type Grant struct {
 	Actions []string
 	// TableArn is the table's full ARN.
 	TableArn string
+	// OrgID, when set, is the organization the writer's account must be in.
+	OrgID string
 }
 
 // Grants maps each writer to its grant on the table, in the writers' order.
 func (c Config) Grants() []Grant {
 	out := make([]Grant, len(c.Writers))
 	for i, w := range c.Writers {
-		out[i] = Grant{Sid: w.Name, Account: w.Account, Partition: w.Partition, RoleArn: w.RoleArn(), Actions: w.Actions, TableArn: c.TableArn()}
+		out[i] = Grant{Sid: w.Name, Account: w.Account, Partition: w.Partition, RoleArn: w.RoleArn(), Actions: w.Actions, TableArn: c.TableArn(), OrgID: c.OrganizationID}
 	}
 	return out
 }

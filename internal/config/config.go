@@ -28,7 +28,7 @@ const (
 	KeyWriters      = "writers"
 )
 
-var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters}
+var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters, KeyTableEncryption, KeyOrganizationID, KeyAlarmEmail}
 
 // DefaultActions is what a writer is granted when its config names no
 // actions: the one call the writer function makes.
@@ -48,6 +48,16 @@ type Config struct {
 	// TablePartition is the partition of TableRegion (aws, aws-cn, ...),
 	// from the region table the configuration was read with.
 	TablePartition string
+	// TableEncryption is EncryptionAWSOwned (the default) or
+	// EncryptionCustomerManaged.
+	TableEncryption string
+	// OrganizationID, when set, is the AWS Organizations ID every writer's
+	// account must belong to: each statement of the table policy (and of the
+	// key policy) also requires aws:PrincipalOrgID. Default: none.
+	OrganizationID string
+	// AlarmEmail, when set, is subscribed to the alarms of every stack.
+	// Default: the alarms exist with no action.
+	AlarmEmail string
 }
 
 // Writer is one workload in another account that writes to the table.
@@ -118,6 +128,7 @@ func FromContext(context map[string]any, knownRegions map[string]string) (Config
 	if cfg.Writers, err = writersValue(context); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, cfg.readOptions(context)...)
 	if len(errs) > 0 {
 		return Config{}, errors.Join(append(typos, errs...)...)
 	}
@@ -194,6 +205,7 @@ func (c Config) Validate(knownRegions map[string]string) error {
 
 		checkActions(key+".actions", w.Actions, add)
 	}
+	c.validateOptions(add)
 	if len(errs) == 0 {
 		errs = append(errs, checkTablePolicy(c.Grants())...)
 	}

@@ -34,8 +34,19 @@ func grantStatement(g Grant) map[string]any {
 		"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", g.Partition, g.Account)},
 		"Action":    action,
 		"Resource":  "*",
-		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": g.RoleArn}},
+		"Condition": grantCondition(g),
 	}
+}
+
+// grantCondition pins a statement to the writer's role and, with an
+// organization guard, to principals of that organization: a writer account
+// that leaves it loses access.
+func grantCondition(g Grant) map[string]any {
+	cond := map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": g.RoleArn}}
+	if g.OrgID != "" {
+		cond["StringEquals"] = map[string]any{"aws:PrincipalOrgID": g.OrgID}
+	}
+	return cond
 }
 
 // policySize is the size of doc as CloudFormation sends it: compact JSON.
