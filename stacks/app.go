@@ -27,6 +27,9 @@ func Build(scope constructs.Construct, cfg config.Config, moduleRoot string) (*A
 		StackProps: stackProps(cfg.TableAccount, cfg.TableRegion, "DynamoDB table "+cfg.TableName+" shared with writers in other accounts"),
 		TableName:  cfg.TableName,
 		Grants:     cfg.Grants(),
+		KeyPolicy:  keyPolicy(cfg),
+		KeyAlias:   cfg.KeyAlias(),
+		AlarmEmail: cfg.AlarmEmail,
 	})}
 	for _, w := range cfg.Writers {
 		ws, err := NewWriterStack(scope, w.StackName(), &WriterStackProps{
@@ -52,4 +55,13 @@ func stackProps(account, region, description string) awscdk.StackProps {
 		Env:         &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)},
 		Description: jsii.String(description),
 	}
+}
+
+// keyPolicy is the policy of the table's customer-managed key, nil for the
+// AWS owned key.
+func keyPolicy(cfg config.Config) map[string]any {
+	if !cfg.CustomerManagedKey() {
+		return nil
+	}
+	return cfg.KeyPolicy()
 }

@@ -23,6 +23,8 @@ func TestAwsSolutionsChecks(t *testing.T) {
 	for name, ctx := range map[string]map[string]any{
 		"default":     defaultContext(t),
 		"two writers": withContext(defaultContext(t), config.KeyWriters, twoWriters()),
+		"every production option": withContext(defaultContext(t), config.KeyWriters, twoWriters(),
+			config.KeyTableEncryption, config.EncryptionCustomerManaged, config.KeyOrganizationID, "o-a1b2c3d4e5", config.KeyAlarmEmail, "ops@example.com"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := config.FromContext(ctx, KnownRegions())

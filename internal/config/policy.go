@@ -24,15 +24,11 @@ func TablePolicy(grants []Grant) map[string]any {
 }
 
 func grantStatement(g Grant) map[string]any {
-	var action any = g.Actions
-	if len(g.Actions) == 1 {
-		action = g.Actions[0] // as the CDK renders a single action
-	}
 	return map[string]any{
 		"Sid":       g.Sid,
 		"Effect":    "Allow",
 		"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", g.Partition, g.Account)},
-		"Action":    action,
+		"Action":    singleOrList(g.Actions),
 		"Resource":  "*",
 		"Condition": grantCondition(g),
 	}
@@ -64,10 +60,7 @@ func policySize(doc map[string]any) int {
 func checkTablePolicy(grants []Grant) []error {
 	var errs []error
 	if size := policySize(TablePolicy(grants)); size > MaxTablePolicyBytes {
-		fit := 0
-		for fit < len(grants) && policySize(TablePolicy(grants[:fit+1])) <= MaxTablePolicyBytes {
-			fit++
-		}
+		fit := fitting(len(grants), MaxTablePolicyBytes, func(n int) map[string]any { return TablePolicy(grants[:n]) })
 		errs = append(errs, fmt.Errorf("%s: the table policy would be %d bytes for %d writers, over DynamoDB's limit of %d bytes (20 KB, whitespace counted); the first %d writers fit: split the writers across tables or shorten role names",
 			KeyWriters, size, len(grants), MaxTablePolicyBytes, fit))
 	}
@@ -77,6 +70,16 @@ func checkTablePolicy(grants []Grant) []error {
 		}
 	}
 	return errs
+}
+
+// fitting is the largest n up to total whose rendered policy is within limit
+// bytes.
+func fitting(total, limit int, render func(n int) map[string]any) int {
+	n := 0
+	for n < total && policySize(render(n+1)) <= limit {
+		n++
+	}
+	return n
 }
 
 // trustedKeys are the condition keys that block public access accepts as
