@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/regioninfo"
+
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 // KnownRegions maps each region name aws-cdk-lib knows to its partition.
@@ -27,7 +29,7 @@ func Partition(region string) string {
 // TableArn is the table's full ARN. The writer passes it as TableName: with a
 // bare name, DynamoDB would look for the table in the writer's own account.
 func (c Config) TableArn() string {
-	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", Partition(c.TableRegion), c.TableRegion, c.TableAccount, c.TableName)
+	return tablespec.Arn(Partition(c.TableRegion), c.TableRegion, c.TableAccount, c.TableName)
 }
 
 // RoleArn is the ARN of w's role. IAM is global: the ARN has no region, but

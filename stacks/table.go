@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 // Grant is what one writer may do on the table: rendered once into the
@@ -39,7 +41,8 @@ type TableStack struct {
 	Table awsdynamodb.TableV2
 }
 
-// NewTableStack defines the table: on-demand, point-in-time recovery,
+// NewTableStack defines the table with the key schema of package tablespec,
+// which the writer function reads too: on-demand, point-in-time recovery,
 // deletion protection, retained when the stack is deleted, and a resource
 // policy that lets exactly the granted roles in.
 func NewTableStack(scope constructs.Construct, id string, props *TableStackProps) *TableStack {
@@ -52,8 +55,8 @@ func NewTableStack(scope constructs.Construct, id string, props *TableStackProps
 
 	table := awsdynamodb.NewTableV2(stack, jsii.String("Table"), &awsdynamodb.TablePropsV2{
 		TableName:    jsii.String(props.TableName),
-		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("category"), Type: awsdynamodb.AttributeType_STRING},
-		SortKey:      &awsdynamodb.Attribute{Name: jsii.String("item"), Type: awsdynamodb.AttributeType_STRING},
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String(tablespec.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:      &awsdynamodb.Attribute{Name: jsii.String(tablespec.SortKey), Type: awsdynamodb.AttributeType_STRING},
 		Billing:      awsdynamodb.Billing_OnDemand(nil),
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
