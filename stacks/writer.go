@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"slices"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -35,14 +37,21 @@ type WriterStackProps struct {
 // the table in account A.
 type WriterStack struct {
 	awscdk.Stack
-	// Role is the function's execution role.
+	// Role is the writer's role: the function's execution role, or, for a
+	// grant without PutItem, a role for the user's own workload.
 	Role awsiam.Role
-	// Function is the writer function.
+	// Function is the writer function; nil when the grant has no
+	// dynamodb:PutItem, the one call the function makes.
 	Function awslambda.Function
 }
 
-// NewWriterStack defines the writer's role, function, log group and
-// dead-letter queue.
+// putItemAction is the one call the writer function makes.
+const putItemAction = "dynamodb:PutItem"
+
+// NewWriterStack defines the writer's role and, when props.Actions include
+// dynamodb:PutItem, the function with its log group and dead-letter queue.
+// Without PutItem the function could only fail, so the stack holds the role
+// (trusted by Lambda) and its outputs, for the user's own workload.
 func NewWriterStack(scope constructs.Construct, id string, props *WriterStackProps) (*WriterStack, error) {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 
@@ -58,7 +67,30 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 		Actions:   jsii.Strings(props.Actions...),
 		Resources: jsii.Strings(props.TableArn),
 	}))
+	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{
+		Value:       role.RoleArn(),
+		Description: jsii.String("ARN of the writer role; the table's resource policy names it"),
+	})
+	ws := &WriterStack{Stack: stack, Role: role}
+	if !slices.Contains(props.Actions, putItemAction) {
+		return ws, nil
+	}
 
+	fn, err := newWriterFunction(stack, role, props)
+	if err != nil {
+		return nil, err
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
+		Value:       fn.FunctionName(),
+		Description: jsii.String("Name of the writer function; invoke it to write an item"),
+	})
+	ws.Function = fn
+	return ws, nil
+}
+
+// newWriterFunction defines the function that puts items into the table,
+// with its log group and dead-letter queue.
+func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackProps) (awslambda.Function, error) {
 	logGroup := awslogs.NewLogGroup(stack, jsii.String("LogGroup"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_THREE_MONTHS,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -90,16 +122,7 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 		return nil, err
 	}
 	dependOnlyOnPolicy(fn.Function, role)
-
-	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{
-		Value:       role.RoleArn(),
-		Description: jsii.String("ARN of the writer role; the table's resource policy names it"),
-	})
-	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
-		Value:       fn.Function.FunctionName(),
-		Description: jsii.String("Name of the writer function; invoke it to write an item"),
-	})
-	return &WriterStack{Stack: stack, Role: role, Function: fn.Function}, nil
+	return fn.Function, nil
 }
 
 // dependOnlyOnPolicy leaves the function's DependsOn with the role's policy

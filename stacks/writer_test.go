@@ -132,3 +132,47 @@ func TestNoExportsOrImports(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterWithoutPutItemHasNoFunction: the function only calls PutItem, so
+// a grant without it gets the role and its output, for the user's own
+// workload, and nothing of the function's.
+func TestWriterWithoutPutItemHasNoFunction(t *testing.T) {
+	// GIVEN a second writer granted reads only
+	writers := []any{
+		twoWriters()[0],
+		map[string]any{"name": "Reporting", "account": "333333333333", "region": "eu-west-1", "roleName": "reporting-reader",
+			"actions": []any{"dynamodb:GetItem", "dynamodb:Query"}},
+	}
+	s := synthesize(t, withContext(defaultContext(t), KeyWriters, writers))
+
+	// THEN its stack has the role with exactly the granted actions on the
+	// table, and outputs the role's ARN
+	tmpl := s.templates["ReportingStack"]
+	roleID, _ := onlyResource(t, tmpl, "AWS::IAM::Role")
+	_, policy := onlyResource(t, tmpl, "AWS::IAM::Policy")
+	equalJSON(t, "identity policy", props(policy)["PolicyDocument"], map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{"Sid": "WriteTable", "Effect": "Allow",
+			"Action": []any{"dynamodb:GetItem", "dynamodb:Query"}, "Resource": defaultTableArn}},
+	})
+	outputs := tmpl["Outputs"].(map[string]any)
+	equalJSON(t, "RoleArn output", outputs["RoleArn"].(map[string]any)["Value"], getAtt(roleID, "Arn"))
+
+	// AND no function, log group, queue or function name output
+	for _, typ := range []string{"AWS::Lambda::Function", "AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy"} {
+		if n := len(resourcesOfType(tmpl, typ)); n != 0 {
+			t.Errorf("ReportingStack has %d %s, want none", n, typ)
+		}
+	}
+	if _, ok := outputs["FunctionName"]; ok {
+		t.Error("ReportingStack outputs FunctionName, want no function")
+	}
+	if s.app.Writers[1].Function != nil {
+		t.Error("WriterStack.Function is set for a writer without PutItem")
+	}
+
+	// AND the writer with PutItem still has its function
+	if n := len(resourcesOfType(s.templates["WriterStack"], "AWS::Lambda::Function")); n != 1 {
+		t.Errorf("WriterStack has %d functions, want 1", n)
+	}
+}
