@@ -281,7 +281,7 @@ func TestE2EBadEventsWriteNothing(t *testing.T) {
 	tests := []struct {
 		name, payload, wantMessage string
 	}{
-		{"not JSON", `{"category":`, "invalid event: not valid JSON"},
+		{"not JSON", `{"category":`, "invalid event: category: not valid JSON"},
 		{"not an object", `["Fruit","Apple"]`, "invalid event: got an array, want a JSON object"},
 		{"missing category", `{"item":"Apple"}`, "invalid event: category: missing"},
 		{"missing item", `{"category":"Bad"}`, "invalid event: item: missing"},
@@ -386,8 +386,8 @@ func TestE2EHungDynamoDBIsReportedBeforeTheTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatalf("invoke: %v", err)
 	}
-	if res.ErrorType != "WriteError" || !strings.Contains(res.ErrorMessage, "hint: the invocation ran out of time") {
-		t.Errorf("response = %s, want a WriteError with the timeout hint", res.Payload)
+	if res.ErrorType != "OutcomeUnknownError" || !strings.Contains(res.ErrorMessage, "hint: DynamoDB did not answer before the invocation's deadline") {
+		t.Errorf("response = %s, want an OutcomeUnknownError with the timeout hint", res.Payload)
 	}
 }
 

@@ -120,7 +120,9 @@ func TestCanonicalNumber(t *testing.T) {
 // anything after the request may have left is unknown.
 func TestInvokeFailureClasses(t *testing.T) {
 	t.Parallel()
-	refused := &net.OpError{Op: "dial", Net: "tcp", Err: &net.OpError{Err: syscall.ECONNREFUSED}}
+	// The SDK wraps a request it could not send in a ResponseError with
+	// status 0.
+	refused := apiError(0, &net.OpError{Op: "dial", Net: "tcp", Err: &net.OpError{Err: syscall.ECONNREFUSED}})
 	tests := []struct {
 		name      string
 		err       error
@@ -138,7 +140,7 @@ func TestInvokeFailureClasses(t *testing.T) {
 		{"DNS failure", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "dynamodb.example"}}, "DNS failure", "does not resolve", false},
 		{"HTTP 500", apiError(500, &smithy.GenericAPIError{Code: "InternalServerError"}), "InternalServerError", "failed on every attempt", true},
 		{"HTTP 503 without a code", apiError(503, errors.New("bad gateway")), "HTTP 503", "failed on every attempt", true},
-		{"connection reset", &net.OpError{Op: "read", Err: syscall.ECONNRESET}, "connection reset", "closed before its reply", true},
+		{"connection reset", apiError(0, &net.OpError{Op: "read", Err: syscall.ECONNRESET}), "connection reset", "closed before its reply", true},
 		{"timeout", context.DeadlineExceeded, "timeout", "did not answer before the invocation's deadline", true},
 		{"retry quota exceeded", ratelimit.QuotaExceededError{Available: 1, Requested: 14}, "retry quota exceeded", "retry quota", true},
 	}

@@ -86,8 +86,10 @@ func (a *attempts) option(o *dynamodb.Options) {
 // connection, no DNS answer). A 5xx, a reset or a timeout after the request
 // was sent says nothing about whether DynamoDB applied it.
 func notApplied(err error) bool {
+	// A request that was never answered is wrapped in a ResponseError too,
+	// with status 0.
 	var resp *smithyhttp.ResponseError
-	if errors.As(err, &resp) {
+	if errors.As(err, &resp) && resp.HTTPStatusCode() != 0 {
 		status := resp.HTTPStatusCode()
 		return status >= 400 && status < 500
 	}
