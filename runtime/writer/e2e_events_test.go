@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 func TestE2EInvalidUTF8IsRefused(t *testing.T) {
@@ -79,7 +81,7 @@ func countCategory(t *testing.T, category string) int {
 	out, err := stack.DB.Query(t.Context(), &dynamodb.QueryInput{
 		TableName:                 &stack.TableARN,
 		KeyConditionExpression:    new("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": "category"},
+		ExpressionAttributeNames:  map[string]string{"#pk": tablespec.PartitionKey},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(category)},
 		ConsistentRead:            new(true),
 	})
