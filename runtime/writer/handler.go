@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -171,8 +172,12 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 		resp.Time, resp.AlreadyWritten = timeOf(ccf.Item), true
 		return resp, nil
 	}
+	// The last sent attempt says more than the call's error (which, after a
+	// deadline hit during a backoff, is only the deadline), except when the
+	// retry loop itself gave up for want of a retry token.
 	last := err
-	if tried.sent > 0 && tried.last != nil {
+	var quota ratelimit.QuotaExceededError
+	if tried.last != nil && !errors.As(err, &quota) {
 		last = tried.last
 	}
 	cause, hint := classify(last)
