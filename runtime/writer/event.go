@@ -226,28 +226,27 @@ func inAttribute(name string, err error) error {
 // the decoder was reading an object's name. A duplicate top-level name is
 // the error's Field; otherwise the caller names the top-level attribute.
 func decodeError(err error, inName bool) error {
-	const field = ""
 	var syn *jsontext.SyntacticError
 	if !errors.As(err, &syn) {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return &InvalidEventError{Field: field, Rule: "not valid JSON: unexpected end of input"}
+			return &InvalidEventError{Rule: "not valid JSON: unexpected end of input"}
 		}
-		return &InvalidEventError{Field: field, Rule: "not valid JSON"}
+		return &InvalidEventError{Rule: "not valid JSON"}
 	}
 	topLevel := len(syn.JSONPointer) > 0 && strings.Count(string(syn.JSONPointer), "/") == 1
 	switch {
 	case errors.Is(syn.Err, jsontext.ErrDuplicateName) && topLevel:
 		return &InvalidEventError{Field: truncate(syn.JSONPointer.LastToken()), Rule: "given more than once; each attribute may appear once"}
 	case errors.Is(syn.Err, jsontext.ErrDuplicateName):
-		return &InvalidEventError{Field: field, Rule: "a map inside the value has the same name more than once"}
+		return &InvalidEventError{Rule: "a map inside the value has the same name more than once"}
 	case isUTF8Error(syn.Err) && inName && syn.JSONPointer == "":
 		return &InvalidEventError{Rule: fmt.Sprintf("an attribute name at byte %d is %s", syn.ByteOffset, utf8Rule)}
 	case isUTF8Error(syn.Err) && inName:
-		return &InvalidEventError{Field: field, Rule: "a name inside the value is " + utf8Rule}
+		return &InvalidEventError{Rule: "a name inside the value is " + utf8Rule}
 	case isUTF8Error(syn.Err):
-		return &InvalidEventError{Field: field, Rule: "a string in the value is " + utf8Rule}
+		return &InvalidEventError{Rule: "a string in the value is " + utf8Rule}
 	}
-	return &InvalidEventError{Field: field, Rule: "not valid JSON at byte " + strconv.FormatInt(syn.ByteOffset, 10)}
+	return &InvalidEventError{Rule: "not valid JSON at byte " + strconv.FormatInt(syn.ByteOffset, 10)}
 }
 
 // isUTF8Error reports whether the decoder refused invalid UTF-8 or an
