@@ -33,11 +33,13 @@ func Build(scope constructs.Construct, cfg config.Config, moduleRoot string) (*A
 	})}
 	for _, w := range cfg.Writers {
 		ws, err := NewWriterStack(scope, w.StackName(), &WriterStackProps{
-			StackProps: stackProps(w.Account, w.Region, "Writer "+w.Name+": writes to "+tableArn+" from account "+w.Account),
-			RoleName:   w.RoleName,
-			TableArn:   tableArn,
-			Actions:    w.Actions,
-			ModuleRoot: moduleRoot,
+			StackProps:   stackProps(w.Account, w.Region, "Writer "+w.Name+": writes to "+tableArn+" from account "+w.Account),
+			RoleName:     w.RoleName,
+			TableArn:     tableArn,
+			Actions:      w.Actions,
+			ModuleRoot:   moduleRoot,
+			KeyStatement: keyStatement(cfg),
+			AlarmEmail:   cfg.AlarmEmail,
 		})
 		if err != nil {
 			return nil, err
@@ -64,4 +66,13 @@ func keyPolicy(cfg config.Config) map[string]any {
 		return nil
 	}
 	return cfg.KeyPolicy()
+}
+
+// keyStatement is the writers' identity statement for the table's
+// customer-managed key, nil for the AWS owned key.
+func keyStatement(cfg config.Config) map[string]any {
+	if !cfg.CustomerManagedKey() {
+		return nil
+	}
+	return cfg.WriterKeyStatement()
 }

@@ -61,6 +61,9 @@ func withoutComparableNoise(tmpl map[string]any) int {
 			delete(resources, id)
 		case "AWS::Lambda::Function":
 			delete(res["Properties"].(map[string]any), "Code")
+			// The CDK's own DependsOn (role and policy) replaced the
+			// policy-only override; TestWriterStack checks the order.
+			delete(res, "DependsOn")
 		}
 	}
 	delete(tmpl, "Conditions") // the CDK metadata's region condition
@@ -169,4 +172,69 @@ func TestOptionsTemplatesValidate(t *testing.T) {
 	guard(t, func() {
 		assertions.Template_FromStack(s.app.Table.Stack, nil).ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(1))
 	})
+}
+
+func TestWriterKeyStatementAndAlarms(t *testing.T) {
+	s := synthesize(t, withOptions(t))
+	tmpl := s.templates["WriterStack"]
+
+	// THEN the role may use the table's key only through DynamoDB
+	_, policy := onlyResource(t, tmpl, "AWS::IAM::Policy")
+	var found bool
+	for _, st := range props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		if st.(map[string]any)["Sid"] == "UseTableKey" {
+			found = true
+			equalJSON(t, "key statement", st, s.cfg.WriterKeyStatement())
+		}
+	}
+	if !found {
+		t.Error("the writer's policy has no UseTableKey statement")
+	}
+
+	// AND three alarms watch the queue, the function's errors and its
+	// throttles, notifying the stack's topic
+	topicID, _ := onlyResource(t, tmpl, "AWS::SNS::Topic")
+	queueID, _ := onlyResource(t, tmpl, "AWS::SQS::Queue")
+	fnID, _ := onlyResource(t, tmpl, "AWS::Lambda::Function")
+	want := map[string]map[string]any{
+		"ApproximateNumberOfMessagesVisible": {"Namespace": "AWS/SQS", "Statistic": "Maximum",
+			"Dimensions": []any{map[string]any{"Name": "QueueName", "Value": getAtt(queueID, "QueueName")}}},
+		"Errors": {"Namespace": "AWS/Lambda", "Statistic": "Sum",
+			"Dimensions": []any{map[string]any{"Name": "FunctionName", "Value": ref(fnID)}}},
+		"Throttles": {"Namespace": "AWS/Lambda", "Statistic": "Sum",
+			"Dimensions": []any{map[string]any{"Name": "FunctionName", "Value": ref(fnID)}}},
+	}
+	alarms := resourcesOfType(tmpl, "AWS::CloudWatch::Alarm")
+	if len(alarms) != len(want) {
+		t.Fatalf("want %d alarms, got %d", len(want), len(alarms))
+	}
+	for id, a := range alarms {
+		p := props(a)
+		w, ok := want[p["MetricName"].(string)]
+		if !ok {
+			t.Errorf("%s: unexpected metric %v", id, p["MetricName"])
+			continue
+		}
+		for k, v := range map[string]any{"Threshold": 1, "EvaluationPeriods": 1, "Period": 300,
+			"ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching", "AlarmActions": []any{ref(topicID)}} {
+			w[k] = v
+		}
+		got := map[string]any{}
+		for k, v := range p {
+			if k != "AlarmDescription" && k != "MetricName" {
+				got[k] = v
+			}
+		}
+		equalJSON(t, id, got, w)
+	}
+}
+
+func TestWriterWithoutFunctionHasNoAlarms(t *testing.T) {
+	writers := `[{"name":"Writer","account":"222222222222","roleName":"reader","actions":["dynamodb:GetItem"]}]`
+	tmpl := synthesize(t, withContext(withOptions(t), config.KeyWriters, writers)).templates["WriterStack"]
+	for _, typ := range []string{"AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Lambda::Function"} {
+		if n := len(resourcesOfType(tmpl, typ)); n != 0 {
+			t.Errorf("%d %s in a writer stack without a function, want none", n, typ)
+		}
+	}
 }

@@ -42,7 +42,8 @@ type TableStack struct {
 	Key awskms.Key
 }
 
-// NewTableStack defines the table: on-demand, point-in-time recovery,
+// NewTableStack defines the table with the key schema of package tablespec,
+// which the writer function reads too: on-demand, point-in-time recovery,
 // deletion protection, retained when the stack is deleted, and a resource
 // policy that lets exactly the granted roles in.
 func NewTableStack(scope constructs.Construct, id string, props *TableStackProps) *TableStack {

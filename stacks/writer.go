@@ -1,13 +1,18 @@
 package stacks
 
 import (
+	"slices"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/cross-account-dynamodb/cdk/internal/gofunction"
 )
@@ -29,20 +34,34 @@ type WriterStackProps struct {
 	// ModuleRoot is the directory holding go.mod; the function is built from
 	// WriterEntry below it.
 	ModuleRoot string
+	// KeyStatement, when set, is the identity statement that lets the role
+	// use the table's customer-managed key (config.WriterKeyStatement).
+	// Default: nil, for a table encrypted with the AWS owned key.
+	KeyStatement map[string]any
+	// AlarmEmail, when set, is subscribed to the function's alarms.
+	// Default: the alarms have no action.
+	AlarmEmail string
 }
 
 // WriterStack holds, in account B, the role and the function that writes to
 // the table in account A.
 type WriterStack struct {
 	awscdk.Stack
-	// Role is the function's execution role.
+	// Role is the writer's role: the function's execution role, or, for a
+	// grant without PutItem, a role for the user's own workload.
 	Role awsiam.Role
-	// Function is the writer function.
+	// Function is the writer function; nil when the grant has no
+	// dynamodb:PutItem, the one call the function makes.
 	Function awslambda.Function
 }
 
-// NewWriterStack defines the writer's role, function, log group and
-// dead-letter queue.
+// putItemAction is the one call the writer function makes.
+const putItemAction = "dynamodb:PutItem"
+
+// NewWriterStack defines the writer's role and, when props.Actions include
+// dynamodb:PutItem, the function with its log group and dead-letter queue.
+// Without PutItem the function could only fail, so the stack holds the role
+// (trusted by Lambda) and its outputs, for the user's own workload.
 func NewWriterStack(scope constructs.Construct, id string, props *WriterStackProps) (*WriterStack, error) {
 	stack := awscdk.NewStack(scope, &id, &props.StackProps)
 
@@ -58,7 +77,39 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 		Actions:   jsii.Strings(props.Actions...),
 		Resources: jsii.Strings(props.TableArn),
 	}))
+	if props.KeyStatement != nil {
+		role.AddToPrincipalPolicy(awsiam.PolicyStatement_FromJson(props.KeyStatement))
+		cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-IAM5"),
+			Reason: jsii.String("The table's key is created with the table's stack, so its ID is not known here: the statement names " +
+				"the keys of the table's account and region, only through DynamoDB there (kms:ViaService), and the key policy names this role."),
+			AppliesTo: &[]any{"Resource::" + props.KeyStatement["Resource"].(string)},
+		}}, jsii.Bool(true))
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{
+		Value:       role.RoleArn(),
+		Description: jsii.String("ARN of the writer role; the table's resource policy names it"),
+	})
+	ws := &WriterStack{Stack: stack, Role: role}
+	if !slices.Contains(props.Actions, putItemAction) {
+		return ws, nil
+	}
 
+	fn, err := newWriterFunction(stack, role, props)
+	if err != nil {
+		return nil, err
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
+		Value:       fn.FunctionName(),
+		Description: jsii.String("Name of the writer function; invoke it to write an item"),
+	})
+	ws.Function = fn
+	return ws, nil
+}
+
+// newWriterFunction defines the function that puts items into the table,
+// with its log group and dead-letter queue.
+func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackProps) (awslambda.Function, error) {
 	logGroup := awslogs.NewLogGroup(stack, jsii.String("LogGroup"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_THREE_MONTHS,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -89,26 +140,30 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 	if err != nil {
 		return nil, err
 	}
-	dependOnlyOnPolicy(fn.Function, role)
-
-	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{
-		Value:       role.RoleArn(),
-		Description: jsii.String("ARN of the writer role; the table's resource policy names it"),
-	})
-	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
-		Value:       fn.Function.FunctionName(),
-		Description: jsii.String("Name of the writer function; invoke it to write an item"),
-	})
-	return &WriterStack{Stack: stack, Role: role, Function: fn.Function}, nil
+	ignoreRedundantDependency(fn.Function)
+	writerAlarms(stack, deadLetters, fn.Function, alarmTopic(stack, props.AlarmEmail))
+	return fn.Function, nil
 }
 
-// dependOnlyOnPolicy leaves the function's DependsOn with the role's policy
-// only: Lambda checks, when it creates the function, that the role may send
-// to the dead-letter queue, so the policy must exist first. The role itself
-// is already ordered before the function by the GetAtt of its ARN; CDK's
-// extra DependsOn on it is what cfn-lint reports as W3005.
-func dependOnlyOnPolicy(fn awslambda.Function, role awsiam.Role) {
-	policy := role.Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
+// ignoreRedundantDependency tells cfn-lint not to report W3005 on the
+// function: its DependsOn names the role, which the GetAtt of the role's ARN
+// already orders first, and the role's policy, which must exist before
+// Lambda creates the function (Lambda checks that the role may send to the
+// dead-letter queue). The CDK renders both; the DependsOn is left as the CDK
+// renders it, so a dependency a later aws-cdk-lib adds is kept.
+func ignoreRedundantDependency(fn awslambda.Function) {
 	fnResource := fn.Node().DefaultChild().(awscdk.CfnResource)
-	fnResource.AddOverride(jsii.String("DependsOn"), []interface{}{awscdk.Stack_Of(fn).GetLogicalId(policy)})
+	fnResource.AddMetadata(jsii.String("cfn-lint"), map[string]any{"config": map[string]any{"ignore_checks": []string{"W3005"}}})
+}
+
+// writerAlarms watches the dead-letter queue (any message there is an
+// asynchronous invocation that failed after Lambda's retries), the
+// function's errors and its throttles.
+func writerAlarms(stack awscdk.Stack, deadLetters awssqs.Queue, fn awslambda.Function, topic awssns.Topic) {
+	alarmOnAny(stack, "DeadLetterAlarm", deadLetters.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Maximum")}),
+		"Failed asynchronous invocations are waiting in the dead-letter queue: read them, fix the cause, and send them again.", topic)
+	alarmOnAny(stack, "ErrorsAlarm", fn.MetricErrors(&awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Sum")}),
+		"The writer function returned errors: its log group has one record per failed invocation, with the cause and a hint.", topic)
+	alarmOnAny(stack, "ThrottlesAlarm", fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Sum")}),
+		"Lambda throttled the writer function: the account's concurrency is used up; raise it or reserve concurrency for the function.", topic)
 }

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,8 +71,13 @@ func TestWriterStack(t *testing.T) {
 	} {
 		equalJSON(t, "function "+key, fp[key], want)
 	}
-	// (created after its policy, which Lambda checks for the queue)
-	equalJSON(t, "function DependsOn", fn["DependsOn"], []any{policyID})
+	// (created after its policy, which Lambda checks for the queue; the
+	// role in DependsOn is redundant with the GetAtt of its ARN, and only
+	// cfn-lint's W3005 is told so, on this resource alone)
+	if deps, _ := fn["DependsOn"].([]any); !slices.Contains(deps, any(policyID)) {
+		t.Errorf("function DependsOn = %v, want it to name the role's policy %s", fn["DependsOn"], policyID)
+	}
+	equalJSON(t, "function cfn-lint metadata", fn["Metadata"].(map[string]any)["cfn-lint"], map[string]any{"config": map[string]any{"ignore_checks": []any{"W3005"}}})
 	if code, _ := fp["Code"].(map[string]any); code == nil || !strings.HasSuffix(code["S3Key"].(string), ".zip") {
 		t.Errorf("function Code = %v, want an S3 asset", fp["Code"])
 	}
@@ -132,5 +138,49 @@ func TestNoExportsOrImports(t *testing.T) {
 				t.Errorf("%s: %s depends on %d stacks, want none", name, *w.StackName(), len(*deps))
 			}
 		}
+	}
+}
+
+// TestWriterWithoutPutItemHasNoFunction: the function only calls PutItem, so
+// a grant without it gets the role and its output, for the user's own
+// workload, and nothing of the function's.
+func TestWriterWithoutPutItemHasNoFunction(t *testing.T) {
+	// GIVEN a second writer granted reads only
+	writers := []any{
+		twoWriters()[0],
+		map[string]any{"name": "Reporting", "account": "333333333333", "region": "eu-west-1", "roleName": "reporting-reader",
+			"actions": []any{"dynamodb:GetItem", "dynamodb:Query"}},
+	}
+	s := synthesize(t, withContext(defaultContext(t), config.KeyWriters, writers))
+
+	// THEN its stack has the role with exactly the granted actions on the
+	// table, and outputs the role's ARN
+	tmpl := s.templates["ReportingStack"]
+	roleID, _ := onlyResource(t, tmpl, "AWS::IAM::Role")
+	_, policy := onlyResource(t, tmpl, "AWS::IAM::Policy")
+	equalJSON(t, "identity policy", props(policy)["PolicyDocument"], map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{"Sid": "WriteTable", "Effect": "Allow",
+			"Action": []any{"dynamodb:GetItem", "dynamodb:Query"}, "Resource": defaultTableArn}},
+	})
+	outputs := tmpl["Outputs"].(map[string]any)
+	equalJSON(t, "RoleArn output", outputs["RoleArn"].(map[string]any)["Value"], getAtt(roleID, "Arn"))
+
+	// AND no function, log group, queue or function name output
+	for _, typ := range []string{"AWS::Lambda::Function", "AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy"} {
+		if n := len(resourcesOfType(tmpl, typ)); n != 0 {
+			t.Errorf("ReportingStack has %d %s, want none", n, typ)
+		}
+	}
+	if _, ok := outputs["FunctionName"]; ok {
+		t.Error("ReportingStack outputs FunctionName, want no function")
+	}
+	if s.app.Writers[1].Function != nil {
+		t.Error("WriterStack.Function is set for a writer without PutItem")
+	}
+
+	// AND the writer with PutItem still has its function
+	if n := len(resourcesOfType(s.templates["WriterStack"], "AWS::Lambda::Function")); n != 1 {
+		t.Errorf("WriterStack has %d functions, want 1", n)
 	}
 }

@@ -25,10 +25,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 func main() {
-	tableARN := flag.String("table-arn", "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items", "the table's ARN; moto_server plays its account")
+	tableARN := flag.String("table-arn", tablespec.ExampleArn, "the table's ARN; moto_server plays its account")
 	event := flag.String("event", "{}", "the event to invoke the function with")
 	verbose := flag.Bool("v", false, "show the output of the build, moto_server, the emulator and the function")
 	flag.Parse()
@@ -92,8 +93,11 @@ func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err 
 		return fmt.Errorf("response %s: %w", res.Payload, err)
 	}
 	out, err := stack.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(tableARN),
-		Key:            map[string]types.AttributeValue{"category": &types.AttributeValueMemberS{Value: written.Key["category"]}, "item": &types.AttributeValueMemberS{Value: written.Key["item"]}},
+		TableName: aws.String(tableARN),
+		Key: map[string]types.AttributeValue{
+			tablespec.PartitionKey: &types.AttributeValueMemberS{Value: written.Key[tablespec.PartitionKey]},
+			tablespec.SortKey:      &types.AttributeValueMemberS{Value: written.Key[tablespec.SortKey]},
+		},
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 // ErrMotoMissing means moto_server is not on PATH.
@@ -92,22 +93,22 @@ func (m *Moto) Client(region string) *dynamodb.Client {
 }
 
 // CreateTable creates the writer's table, named by its ARN, with the key
-// schema TableStack gives it: partition key category, sort key item.
+// schema of package tablespec, which TableStack gives the real table.
 func (m *Moto) CreateTable(ctx context.Context, tableARN string) error {
-	a, err := arn.Parse(tableARN)
+	table, err := tablespec.ParseArn(tableARN)
 	if err != nil {
-		return fmt.Errorf("table ARN %q: %w", tableARN, err)
+		return fmt.Errorf("table ARN %w", err)
 	}
-	_, err = m.Client(a.Region).CreateTable(ctx, &dynamodb.CreateTableInput{
+	_, err = m.Client(table.Region).CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:   aws.String(tableARN),
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
-			{AttributeName: aws.String("category"), AttributeType: types.ScalarAttributeTypeS},
-			{AttributeName: aws.String("item"), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(tablespec.PartitionKey), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(tablespec.SortKey), AttributeType: types.ScalarAttributeTypeS},
 		},
 		KeySchema: []types.KeySchemaElement{
-			{AttributeName: aws.String("category"), KeyType: types.KeyTypeHash},
-			{AttributeName: aws.String("item"), KeyType: types.KeyTypeRange},
+			{AttributeName: aws.String(tablespec.PartitionKey), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(tablespec.SortKey), KeyType: types.KeyTypeRange},
 		},
 	})
 	if err != nil {

@@ -7,11 +7,13 @@ package lambdalocal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 // FunctionRegion is the region the emulated function claims to run in. It
@@ -33,9 +35,9 @@ type Stack struct {
 // starts bins.Bootstrap under the emulator with TABLE_ARN = tableARN. On
 // error, whatever was started is stopped.
 func Start(ctx context.Context, bins Binaries, tableARN string, log io.Writer) (*Stack, error) {
-	a, err := arn.Parse(tableARN)
+	a, err := tablespec.ParseArn(tableARN)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("table ARN %w", err)
 	}
 	moto, err := StartMoto(ctx, a.AccountID, log)
 	if err != nil {

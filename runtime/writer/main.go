@@ -6,23 +6,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"log/slog"
 	"os"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-)
 
-const exampleARN = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
-
-var (
-	accountID = regexp.MustCompile(`^[0-9]{12}$`)
-	tableName = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
 func main() {
@@ -35,11 +28,16 @@ func main() {
 	// The client's region is the table's, which may differ from the function's:
 	// a request signed for the wrong region is refused. AWS_ENDPOINT_URL_DYNAMODB
 	// is honoured by the SDK's configuration loading.
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(table.Region))
+	cfg, err := config.LoadDefaultConfig(context.Background(),
+		config.WithRegion(table.Region), config.WithRetryer(newRetryer))
 	if err != nil {
 		logger.Error("cannot start", "error", fmt.Sprintf("load AWS configuration: %v", err))
 		os.Exit(1)
 	}
+	// aws-lambda-go logs every error a handler returns with the standard
+	// logger; the handler has logged its own record already.
+	log.SetFlags(0)
+	log.SetOutput(&dropHandlerErrors{w: os.Stderr})
 	lambda.Start(&Handler{
 		DB:       dynamodb.NewFromConfig(cfg),
 		TableARN: table.String(),
@@ -48,27 +46,15 @@ func main() {
 	})
 }
 
-// parseTableARN checks that s is a DynamoDB table ARN.
-func parseTableARN(s string) (arn.ARN, error) {
+// parseTableARN checks that s is a DynamoDB table ARN, by the rules of
+// package tablespec.
+func parseTableARN(s string) (tablespec.Table, error) {
 	if s == "" {
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN is not set; want the table's full ARN, such as %s", exampleARN)
+		return tablespec.Table{}, fmt.Errorf("TABLE_ARN is not set; want the table's full ARN, such as %s", tablespec.ExampleArn)
 	}
-	a, err := arn.Parse(s)
+	t, err := tablespec.ParseArn(s)
 	if err != nil {
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN %q: %v; want the table's full ARN, such as %s", s, err, exampleARN)
+		return tablespec.Table{}, fmt.Errorf("TABLE_ARN %w", err)
 	}
-	name, isTable := strings.CutPrefix(a.Resource, "table/")
-	switch {
-	case a.Service != "dynamodb":
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN %q: service is %q, want dynamodb", s, a.Service)
-	case a.Region == "":
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN %q: region is empty; want the table's region", s)
-	case !accountID.MatchString(a.AccountID):
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN %q: account %q, want 12 digits", s, a.AccountID)
-	case !isTable:
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN %q: resource %q, want table/<name>", s, a.Resource)
-	case !tableName.MatchString(name):
-		return arn.ARN{}, fmt.Errorf("TABLE_ARN %q: table name %q, want 3 to 255 of A-Z a-z 0-9 _ . - (an index or stream ARN is not a table ARN)", s, name)
-	}
-	return a, nil
+	return t, nil
 }
