@@ -107,17 +107,28 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*result, error
 		if t.Arn != cfg.TableArn() {
 			continue
 		}
-		diff := access.PolicyDiff(t.Document, declared)
-		if len(diff) == 0 {
-			r.policyMatches = append(r.policyMatches, fmt.Sprintf("OK: the resource policy of %s is the one the configuration renders.", t.Arn))
-			continue
-		}
-		r.policyDrift = append(r.policyDrift, fmt.Sprintf("FAIL: the resource policy of %s (%s/%s) is not the one the configuration renders (a hand edit, or a cdk.out synthesized with other -c values):", t.Arn, t.Stack, t.Logical))
-		for _, d := range diff {
-			r.policyDrift = append(r.policyDrift, "  "+d)
+		r.comparePolicy("resource policy of "+t.Arn, t.Stack+"/"+t.Logical, t.Document, declared)
+	}
+	if cfg.CustomerManagedKey() {
+		for _, k := range model.Keys {
+			r.comparePolicy("key policy of "+k.Arn, k.Stack+"/"+k.Logical, k.Document, cfg.KeyPolicy())
 		}
 	}
 	return r, nil
+}
+
+// comparePolicy records whether the policy document got is the declared
+// one.
+func (r *result) comparePolicy(what, where string, got, declared any) {
+	diff := access.PolicyDiff(got, declared)
+	if len(diff) == 0 {
+		r.policyMatches = append(r.policyMatches, fmt.Sprintf("OK: the %s is the one the configuration renders.", what))
+		return
+	}
+	r.policyDrift = append(r.policyDrift, fmt.Sprintf("FAIL: the %s (%s) is not the one the configuration renders (a hand edit, or a cdk.out synthesized with other -c values):", what, where))
+	for _, d := range diff {
+		r.policyDrift = append(r.policyDrift, "  "+d)
+	}
 }
 
 // readContext returns the "context" of cdk.json with the -c values on top,

@@ -477,3 +477,99 @@ func TestNoCDKInImportGraph(t *testing.T) {
 		}
 	}
 }
+
+// withOptions turns on every production option.
+var withOptions = map[string]any{
+	"tableEncryption": "customer-managed", "organizationId": "o-a1b2c3d4e5", "alarmEmail": "ops@example.com",
+}
+
+// TestProductionOptions checks the app with a customer-managed key and the
+// organization guard: exactly the declared DynamoDB and KMS cells, and each
+// way of widening the key policy or dropping the guard fails the check.
+func TestProductionOptions(t *testing.T) {
+	dir, _ := synth(t, withOptions)
+	const (
+		table  = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+		writer = "arn:aws:iam::222222222222:role/cross-account-items-writer"
+		via    = " through dynamodb.us-east-1.amazonaws.com"
+	)
+	args := []string{"-cdk-json", cdkJSON}
+	for k, v := range withOptions {
+		args = append(args, "-c", k+"="+v.(string))
+	}
+	t.Run("as synthesized: the declared DynamoDB and KMS cells only", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		if code := run(append(args, dir), &stdout, &stderr); code != 0 {
+			t.Fatalf("exit code %d, want 0; stderr %s\n%s", code, stderr.String(), stdout.String())
+		}
+		for _, want := range []string{
+			"OK: the allowed cells are exactly the 2 declared",
+			"kms:Decrypt" + via + " allowed by identity WriterStack/",
+			"probe: the writer role if account 222222222222 left organization o-a1b2c3d4e5",
+			"OK: the key policy of arn:aws:kms:us-east-1:111111111111:key/",
+		} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("output lacks %q", want)
+			}
+		}
+	})
+	keyPolicyStatements := func(t *testing.T, tmpl map[string]any) []any {
+		doc := onlyResource(t, tmpl, "AWS::KMS::Key")["KeyPolicy"].(map[string]any)
+		return doc["Statement"].([]any)
+	}
+	tests := []struct {
+		name   string
+		stack  string
+		mutate func(t *testing.T, tmpl map[string]any)
+		want   []string
+	}{
+		{"key policy lets another account decrypt", "TableStack", func(t *testing.T, tmpl map[string]any) {
+			doc := onlyResource(t, tmpl, "AWS::KMS::Key")["KeyPolicy"].(map[string]any)
+			doc["Statement"] = append(keyPolicyStatements(t, tmpl), map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}})
+		}, []string{"extra access: arn:aws:iam::333333333333:root can kms:Decrypt directly on arn:aws:kms:us-east-1:111111111111:key/"}},
+		{"key policy statement without kms:ViaService", "TableStack", func(t *testing.T, tmpl map[string]any) {
+			cond := keyPolicyStatements(t, tmpl)[1].(map[string]any)["Condition"].(map[string]any)
+			delete(cond["StringEquals"].(map[string]any), "kms:ViaService")
+		}, []string{"FAIL: the key policy of arn:aws:kms:"}},
+		{"writer without its key statement", "WriterStack", func(t *testing.T, tmpl map[string]any) {
+			doc := onlyResource(t, tmpl, "AWS::IAM::Policy")["PolicyDocument"].(map[string]any)
+			var kept []any
+			for _, st := range doc["Statement"].([]any) {
+				if st.(map[string]any)["Sid"] != "UseTableKey" {
+					kept = append(kept, st)
+				}
+			}
+			doc["Statement"] = kept
+		}, []string{"missing access: " + writer + " cannot kms:Decrypt" + via + " on arn:aws:kms:"}},
+		{"organization guard dropped from the table policy", "TableStack", func(t *testing.T, tmpl map[string]any) {
+			delete(tablePolicyStatement(t, tmpl)["Condition"].(map[string]any), "StringEquals")
+		}, []string{"extra access: " + writer + " can dynamodb:PutItem on " + table}},
+		{"organization guard dropped from the key policy", "TableStack", func(t *testing.T, tmpl map[string]any) {
+			cond := keyPolicyStatements(t, tmpl)[1].(map[string]any)["Condition"].(map[string]any)
+			delete(cond["StringEquals"].(map[string]any), "aws:PrincipalOrgID")
+		}, []string{"extra access: " + writer + " can kms:Decrypt" + via}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			broken := copyAssembly(t, dir)
+			rewriteTemplate(t, filepath.Join(broken, tc.stack+".template.json"), func(tmpl map[string]any) { tc.mutate(t, tmpl) })
+			var stdout, stderr bytes.Buffer
+			if code := run(append(args, broken), &stdout, &stderr); code != 1 {
+				t.Fatalf("exit code %d, want 1; stderr %s", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, tail(stdout.String(), 3000))
+				}
+			}
+		})
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}

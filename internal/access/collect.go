@@ -32,6 +32,9 @@ type Table struct {
 	// Probe says what a table the check made up stands for; "" for the
 	// tables of the templates.
 	Probe string
+	// Key is the customer-managed key the table is encrypted with; nil for
+	// the AWS owned key.
+	Key *Key
 }
 
 // Model is what the templates say about access: the roles with their
@@ -39,6 +42,8 @@ type Table struct {
 type Model struct {
 	Roles  []*Role
 	Tables []*Table
+	// Keys are the customer-managed KMS keys of the templates.
+	Keys []*Key
 }
 
 // Collect reads the roles, identity policies, tables and table policies of
@@ -56,6 +61,8 @@ func Collect(templates []*Template) (*Model, error) {
 				c.addRole(t, logical, r)
 			case "AWS::IAM::ManagedPolicy":
 				c.addManagedPolicy(t, logical, r)
+			case "AWS::KMS::Key":
+				c.addKey(t, logical, r)
 			}
 		}
 	}
@@ -81,7 +88,7 @@ func Collect(templates []*Template) (*Model, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	m := &Model{Tables: c.tables}
+	m := &Model{Tables: c.tables, Keys: c.keys}
 	for _, arn := range sortedKeys(c.roles) {
 		m.Roles = append(m.Roles, c.roles[arn])
 	}
@@ -94,6 +101,7 @@ type collector struct {
 	byLogical map[[2]string]*Role
 	managed   map[string][]Statement // managed policy statements by ARN
 	tables    []*Table
+	keys      []*Key
 	errs      []error
 }
 
@@ -340,6 +348,11 @@ func (c *collector) addTable(t *Template, logical string, r Resource) {
 	}
 	table := &Table{Arn: arn, Account: t.Account, Region: t.Region, Stack: t.Stack, Logical: logical}
 	table.Document, table.Policy = c.resourcePolicy(t, logical, "ResourcePolicy", r.Properties["ResourcePolicy"])
+	sseKMS, keyID, err := t.sseSpec(r.Properties["SSESpecification"], where+" SSESpecification")
+	if err != nil {
+		c.errs = append(c.errs, err)
+	}
+	table.Key = c.tableKey(where+" SSESpecification", sseKMS, keyID)
 	c.tables = append(c.tables, table)
 }
 
@@ -349,6 +362,10 @@ func (c *collector) addGlobalTable(t *Template, logical string, r Resource) {
 	if !ok || len(replicas) == 0 {
 		c.fail("%s Replicas: got %s, want a non-empty list", where, describe(r.Properties["Replicas"]))
 		return
+	}
+	sseKMS, _, err := t.sseSpec(r.Properties["SSESpecification"], where+" SSESpecification")
+	if err != nil {
+		c.errs = append(c.errs, err)
 	}
 	for i, rep := range replicas {
 		path := fmt.Sprintf("Replicas[%d]", i)
@@ -372,6 +389,11 @@ func (c *collector) addGlobalTable(t *Template, logical string, r Resource) {
 		}
 		table := &Table{Arn: arn, Account: t.Account, Region: region, Stack: t.Stack, Logical: logical}
 		table.Document, table.Policy = c.resourcePolicy(t, logical, path+".ResourcePolicy", rm["ResourcePolicy"])
+		_, keyID, err := t.sseSpec(rm["SSESpecification"], fmt.Sprintf("%s %s.SSESpecification", where, path))
+		if err != nil {
+			c.errs = append(c.errs, err)
+		}
+		table.Key = c.tableKey(fmt.Sprintf("%s %s.SSESpecification", where, path), sseKMS || keyID != "", keyID)
 		c.tables = append(c.tables, table)
 	}
 }

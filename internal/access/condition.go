@@ -27,6 +27,8 @@ var conditionKeys = map[string]string{
 	"aws:principalorgid":    "aws:PrincipalOrgID",
 	"aws:principalorgpaths": "aws:PrincipalOrgPaths",
 	"aws:sourceaccount":     "aws:SourceAccount",
+	"kms:viaservice":        "kms:ViaService",
+	"kms:calleraccount":     "kms:CallerAccount",
 }
 
 // baseOperators maps each supported operator to its positive form.

@@ -36,6 +36,10 @@ type Request struct {
 	Resource string
 	// ResourceAccount is the account that owns Resource.
 	ResourceAccount string
+	// ViaService, for a KMS request, is the endpoint of the service that
+	// makes it on the caller's behalf (kms:ViaService); "" for a direct
+	// request.
+	ViaService string
 }
 
 // Decision is the outcome of evaluating a request, with the statements that
@@ -90,7 +94,7 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 		d.CrossPartition = true
 		return d
 	}
-	ctx := requestContext(req.Principal)
+	ctx := requestContext(req)
 	if req.Principal.IsRoot() {
 		d.IdentityAllows = append(d.IdentityAllows, rootAccess)
 	}
@@ -156,10 +160,17 @@ func evaluateService(req Request, resource []Statement) Decision {
 
 // requestContext holds the condition keys the check supports, by canonical
 // name; a key the request does not carry is absent.
-func requestContext(p Principal) map[string][]string {
+func requestContext(req Request) map[string][]string {
+	p := req.Principal
 	ctx := map[string][]string{
 		"aws:PrincipalArn":     {p.Arn},
 		"aws:PrincipalAccount": {p.Account},
+	}
+	if strings.HasPrefix(req.Action, "kms:") {
+		ctx["kms:CallerAccount"] = []string{p.Account}
+		if req.ViaService != "" {
+			ctx["kms:ViaService"] = []string{req.ViaService}
+		}
 	}
 	if p.OrgID != "" {
 		ctx["aws:PrincipalOrgID"] = []string{p.OrgID}

@@ -52,6 +52,13 @@ type Matrix struct {
 	IndexCells [][][]Decision
 	// Expected marks the declared cells, indexed like Cells.
 	Expected [][][]bool
+	// Keys are the customer-managed KMS keys of the templates.
+	Keys []*Key
+	// KeyCells is indexed [key][subject][KeyActions index][route]: each KMS
+	// request made through DynamoDB in the key's region and made directly.
+	KeyCells [][][][routes]Decision
+	// KeyExpected marks the declared key cells, indexed like KeyCells.
+	KeyExpected [][][][routes]bool
 	// Differences lists each cell whose outcome is not the declared one,
 	// and each declared grant on a table the templates do not define.
 	Differences []Difference
@@ -152,6 +159,7 @@ func Check(m *Model, expected []config.Grant) *Matrix {
 		}
 	}
 	x.Differences = append(x.Differences, x.oneSided(want)...)
+	x.checkKeys(m, expected)
 	for _, k := range sortedTriples(want) {
 		if !tables[k[2]] {
 			x.Differences = append(x.Differences, Difference{Principal: k[0], Action: canonicalAction(k[1], x.Actions), Table: k[2], TableMissingFromTemplates: true})
@@ -335,7 +343,7 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 			})
 		}
 	}
-	for _, w := range witnesses(m.Tables, accounts, writers) {
+	for _, w := range witnesses(m, accounts, writers) {
 		add(w)
 	}
 	return out
@@ -462,7 +470,11 @@ func (d Decision) allowedBy() string {
 		parts = append(parts, "identity "+joinLocations(d.IdentityAllows))
 	}
 	if len(d.ResourceAllows) > 0 {
-		parts = append(parts, "table policy "+joinLocations(d.ResourceAllows))
+		policy := "table policy "
+		if d.ResourceAllows[0].Policy == "KeyPolicy" {
+			policy = "key policy "
+		}
+		parts = append(parts, policy+joinLocations(d.ResourceAllows))
 	}
 	return strings.Join(parts, " + ")
 }

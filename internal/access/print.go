@@ -31,6 +31,8 @@ pattern, organization and path their principals and conditions name, and an acco
 template uses), other roles of the writers' accounts, and roles of the table's account.
 Below each table, its indexes: the same requests on a made-up index of the table. No index
 access is declared, so any allowed index request fails the check.
+A table encrypted with a customer-managed key adds a block for the key: each KMS action made
+through DynamoDB in the key's region (kms:ViaService) and made directly.
 Not shown: the table account's root user and its other IAM principals, which that account's own identity policies govern.
 `
 
@@ -98,12 +100,22 @@ func (x *Matrix) Print(w io.Writer) error {
 		p.printIndex(x, ti, rows)
 		p.printf("\n")
 	}
+	p.printKeys(x)
 	if len(x.Differences) == 0 {
 		n := 0
 		for ti := range x.Expected {
 			for si := range x.Expected[ti] {
 				for _, e := range x.Expected[ti][si] {
 					if e {
+						n++
+					}
+				}
+			}
+		}
+		for ki := range x.KeyExpected {
+			for si := range x.KeyExpected[ki] {
+				for _, e := range x.KeyExpected[ki][si] {
+					if e[viaDynamoDB] {
 						n++
 					}
 				}

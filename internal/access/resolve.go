@@ -215,6 +215,8 @@ func (t *Template) ref(name, where string) (any, error) {
 		return t.managedPolicyArn(name, where)
 	case "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable":
 		return t.tableName(name, where)
+	case "AWS::KMS::Key":
+		return t.opaque(name, "KeyId"), nil
 	}
 	return t.opaque(name, "Ref"), nil
 }
@@ -265,6 +267,11 @@ func (t *Template) getAtt(logical, attr, where string) (any, error) {
 			return t.roleArn(logical, where)
 		case "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable":
 			return t.tableArn(logical, t.Region, where)
+		case "AWS::KMS::Key":
+			if t.Account == "" || t.Region == "" || t.Partition == "" {
+				return nil, fmt.Errorf("%s: key %s/%s: account or region unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
+			}
+			return t.keyArn(logical), nil
 		}
 	}
 	return t.opaque(logical, attr), nil

@@ -26,8 +26,8 @@ import (
 //   - for a statement whose principal is anyone, an AWS service acting for
 //     each of those accounts (aws:SourceAccount).
 //
-// A witness outside a table's account may do dynamodb:* on anything outside
-// its own account, so a table policy that admits it is all that stands
+// A witness outside a table's account may do dynamodb:* and kms:* on
+// anything outside its own account, so a table policy that admits it is all that stands
 // between it and the table. In a table's account it has no identity
 // policy: there only a grant of the table policy itself lets it in.
 type witnessKinds struct {
@@ -48,12 +48,20 @@ const witnessName = "access-check-witness"
 // witnesses derives the witness principals of the tables' policies; used
 // holds the accounts the templates and grants use, declared the declared
 // writer role ARNs.
-func witnesses(tables []*Table, used map[string]bool, declared map[string]bool) []Subject {
+func witnesses(m *Model, used map[string]bool, declared map[string]bool) []Subject {
 	k := witnessKinds{accounts: map[string]bool{}, tableAccts: map[string]bool{}, declaredArn: declared, partition: "aws"}
-	for _, t := range tables {
+	var policies [][]Statement
+	for _, t := range m.Tables {
 		k.partition = arnPartition(t.Arn)
 		k.tableAccts[t.Account] = true
-		for _, st := range t.Policy {
+		policies = append(policies, t.Policy)
+	}
+	for _, key := range m.Keys {
+		k.tableAccts[key.Account] = true
+		policies = append(policies, key.Policy)
+	}
+	for _, policy := range policies {
+		for _, st := range policy {
 			if st.Effect == Allow {
 				k.read(st)
 			}
@@ -140,7 +148,7 @@ func (k *witnessKinds) principalsIn(acct, fresh string) []Subject {
 		}
 		s := Subject{Principal: Principal{Arn: arn, Account: acct}, Label: label, Probe: true}
 		if !k.tableAccts[acct] && !s.IsRoot() { // the root user needs no identity policy
-			s.Identity = dynamodbOutside(acct)
+			s.Identity = everythingOutside(acct)
 		}
 		out = append(out, s)
 	}
@@ -148,9 +156,9 @@ func (k *witnessKinds) principalsIn(acct, fresh string) []Subject {
 	case k.tableAccts[acct]:
 		add(roleArnIn(k.partition, acct, probeNoPolicyRole), "probe: role in table account "+acct+" without identity policies")
 	case acct == fresh:
-		add(roleArnIn(k.partition, acct, probeThirdRole), "probe: role in an account no template uses, allowed dynamodb:* outside it")
+		add(roleArnIn(k.partition, acct, probeThirdRole), "probe: role in an account no template uses, allowed dynamodb:* and kms:* outside it")
 	default:
-		add(roleArnIn(k.partition, acct, probeAdminRole), "probe: role in "+acct+" allowed dynamodb:* outside it")
+		add(roleArnIn(k.partition, acct, probeAdminRole), "probe: role in "+acct+" allowed dynamodb:* and kms:* outside it")
 	}
 	if !k.tableAccts[acct] {
 		add(fmt.Sprintf("arn:%s:iam::%s:root", k.partition, acct), "probe: root user of "+acct)
@@ -232,12 +240,13 @@ func fillAccount(pattern string) string {
 	return ""
 }
 
-// dynamodbOutside allows dynamodb:* on everything outside account acct.
-func dynamodbOutside(acct string) []Statement {
+// everythingOutside allows dynamodb:* and kms:* on everything outside
+// account acct.
+func everythingOutside(acct string) []Statement {
 	return []Statement{{
-		Where:        Location{Stack: "probe", Resource: "dynamodb-outside-own-account"},
+		Where:        Location{Stack: "probe", Resource: "dynamodb-and-kms-outside-own-account"},
 		Effect:       Allow,
-		Actions:      []string{"dynamodb:*"},
-		NotResources: []string{"arn:*:dynamodb:*:" + acct + ":*"},
+		Actions:      []string{"dynamodb:*", "kms:*"},
+		NotResources: []string{"arn:*:*:*:" + acct + ":*"},
 	}}
 }

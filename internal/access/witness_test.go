@@ -71,7 +71,7 @@ func TestWitnessesFindEveryoneATablePolicyAdmits(t *testing.T) {
 					map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-abc123def4"}}))
 			},
 			want: []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:PutItem on " + itemsTable +
-				`, allowed by identity probe/dynamodb-outside-own-account statement 0 + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "Widened") (probe: role in an account no template uses, allowed dynamodb:* outside it, in organization o-abc123def4)`},
+				`, allowed by identity probe/dynamodb-and-kms-outside-own-account statement 0 + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "Widened") (probe: role in an account no template uses, allowed dynamodb:* and kms:* outside it, in organization o-abc123def4)`},
 		},
 		{
 			name: "anyone at an organization path",

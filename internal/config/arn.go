@@ -36,6 +36,10 @@ type Grant struct {
 	TableArn string
 	// OrgID, when set, is the organization the writer's account must be in.
 	OrgID string
+	// KeyActions are the KMS actions the writer may perform on the table's
+	// customer-managed key, through DynamoDB only; nil for the AWS owned
+	// key.
+	KeyActions []string
 }
 
 // Grants maps each writer to its grant on the table, in the writers' order.
@@ -43,6 +47,9 @@ func (c Config) Grants() []Grant {
 	out := make([]Grant, len(c.Writers))
 	for i, w := range c.Writers {
 		out[i] = Grant{Sid: w.Name, Account: w.Account, Partition: w.Partition, RoleArn: w.RoleArn(), Actions: w.Actions, TableArn: c.TableArn(), OrgID: c.OrganizationID}
+		if c.CustomerManagedKey() {
+			out[i].KeyActions = WriterKeyActions
+		}
 	}
 	return out
 }
