@@ -6,8 +6,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 CDK := npx --no-install cdk
 CONTEXT ?=
+# Every production option on, for the gates that must hold with them too.
+OPTIONS := -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com
 
-.PHONY: synth test lint access local
+.PHONY: synth synth-options test lint access local
 
 # The pinned CDK CLI (package-lock.json).
 node_modules: package.json package-lock.json
@@ -19,21 +21,26 @@ synth: node_modules
 	$(CDK) synth --quiet $(CONTEXT)
 	@ls -1 cdk.out/*.template.json
 
+# The same app with every production option on, into cdk.out.options.
+synth-options: node_modules
+	$(CDK) synth --quiet $(OPTIONS) -o cdk.out.options
+
 # Every test: config, both templates, the bundler, the writer function (unit
 # and end to end under the Lambda runtime emulator), the access check.
 test:
 	go test -count=1 ./...
 
 # Static checks on the code and on the synthesized templates.
-lint: synth
+lint: synth synth-options
 	go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	cfn-lint cdk.out/*.template.json
+	cfn-lint cdk.out/*.template.json cdk.out.options/*.template.json
 
 # Print who can do what on the table, from the synthesized templates; fails
 # when that differs from what the configuration declares.
-access: synth
+access: synth synth-options
 	go run ./cmd/access $(CONTEXT) cdk.out
+	go run ./cmd/access $(OPTIONS) cdk.out.options
 
 # Run the writer function on this machine: moto_server + the Lambda runtime
 # emulator, one invocation with the seed's event, then stop everything.
