@@ -267,23 +267,7 @@ func TestCheckFindsBrokenTemplates(t *testing.T) {
 					identityStatement(tmpl)["Action"] = "dynamodb:*"
 				})
 			}
-			x := Check(collectDir(t, dir), itemsGrant)
-			var got []string
-			for _, d := range x.Differences {
-				got = append(got, d.String())
-			}
-			for _, w := range tc.want {
-				if !containsPrefix(got, w) {
-					t.Errorf("differences lack %q; got:\n%s", w, strings.Join(got, "\n"))
-				}
-			}
-			var out bytes.Buffer
-			if err := x.Print(&out); err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(out.String(), "FAIL: ") {
-				t.Errorf("printed matrix does not say FAIL:\n%s", out.String())
-			}
+			wantFailure(t, Check(collectDir(t, dir), itemsGrant), tc.want)
 		})
 	}
 }
@@ -592,6 +576,28 @@ func allowedCells(x *Matrix) []string {
 		}
 	}
 	return out
+}
+
+// wantFailure checks that x has a difference starting with each of want and
+// that its printout says FAIL.
+func wantFailure(t *testing.T, x *Matrix, want []string) {
+	t.Helper()
+	var got []string
+	for _, d := range x.Differences {
+		got = append(got, d.String())
+	}
+	for _, w := range want {
+		if !containsPrefix(got, w) {
+			t.Errorf("differences lack %q; got:\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+	var out bytes.Buffer
+	if err := x.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "FAIL: ") {
+		t.Errorf("printed matrix does not say FAIL:\n%s", out.String())
+	}
 }
 
 func containsPrefix(list []string, prefix string) bool {
