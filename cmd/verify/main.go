@@ -177,4 +177,3 @@ func (p *accountProfiles) Set(s string) error {
 	(*p)[acct] = profile
 	return nil
 }
-

@@ -74,9 +74,9 @@ func (v *verifier) checkRole(ctx context.Context, client *iam.Client, w config.W
 		v.comparePolicy("the trust policy of "+w.RoleName, "the synthesized one (lambda.amazonaws.com only)", trust, synth.trust[w.RoleArn()],
 			"someone else may now assume the writer's role; redeploy "+w.StackName())
 	}
-	role := &access.Role{Principal: access.Principal{Arn: arn, Account: w.Account}, Region: w.Region, Stack: "live", Logical: "role/" + w.RoleName}
-	inline, ok1 := v.inlineStatements(ctx, client, w, role.Logical)
-	managed, ok2 := v.managedStatements(ctx, client, w, role.Logical)
+	role := &access.Role{Principal: access.Principal{Arn: arn, Account: w.Account}, Region: w.Region, Stack: "live " + w.StackName(), Logical: "role/" + w.RoleName}
+	inline, ok1 := v.inlineStatements(ctx, client, w)
+	managed, ok2 := v.managedStatements(ctx, client, w)
 	if !ok1 || !ok2 {
 		return nil
 	}
@@ -84,7 +84,7 @@ func (v *verifier) checkRole(ctx context.Context, client *iam.Client, w config.W
 	return role
 }
 
-func (v *verifier) inlineStatements(ctx context.Context, client *iam.Client, w config.Writer, logical string) ([]access.Statement, bool) {
+func (v *verifier) inlineStatements(ctx context.Context, client *iam.Client, w config.Writer) ([]access.Statement, bool) {
 	var out []access.Statement
 	pages := iam.NewListRolePoliciesPaginator(client, &iam.ListRolePoliciesInput{RoleName: aws.String(w.RoleName)})
 	var names []string
@@ -102,7 +102,7 @@ func (v *verifier) inlineStatements(ctx context.Context, client *iam.Client, w c
 			v.readFailed(w.Account, "global", "iam:GetRolePolicy", w.RoleArn()+" policy "+name, err)
 			return nil, false
 		}
-		st, ok := v.identityStatements(p.PolicyDocument, logical, "inline policy "+name)
+		st, ok := v.identityStatements(p.PolicyDocument, w, "inline policy "+name)
 		if !ok {
 			return nil, false
 		}
@@ -112,7 +112,7 @@ func (v *verifier) inlineStatements(ctx context.Context, client *iam.Client, w c
 	return out, true
 }
 
-func (v *verifier) managedStatements(ctx context.Context, client *iam.Client, w config.Writer, logical string) ([]access.Statement, bool) {
+func (v *verifier) managedStatements(ctx context.Context, client *iam.Client, w config.Writer) ([]access.Statement, bool) {
 	var attached []iamtypes.AttachedPolicy
 	pages := iam.NewListAttachedRolePoliciesPaginator(client, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(w.RoleName)})
 	for pages.HasMorePages() {
@@ -138,7 +138,7 @@ func (v *verifier) managedStatements(ctx context.Context, client *iam.Client, w 
 			v.readFailed(w.Account, "global", "iam:GetPolicyVersion", arn, err)
 			return nil, false
 		}
-		st, ok := v.identityStatements(pv.PolicyVersion.Document, logical, "managed policy "+arn)
+		st, ok := v.identityStatements(pv.PolicyVersion.Document, w, "managed policy "+arn)
 		if !ok {
 			return nil, false
 		}
@@ -149,16 +149,17 @@ func (v *verifier) managedStatements(ctx context.Context, client *iam.Client, w 
 }
 
 // identityStatements decodes and parses one live identity policy.
-func (v *verifier) identityStatements(doc *string, logical, policy string) ([]access.Statement, bool) {
+func (v *verifier) identityStatements(doc *string, w config.Writer, policy string) ([]access.Statement, bool) {
 	parsed, err := decodePolicy(doc)
 	if err == nil {
 		var st []access.Statement
-		st, err = access.ParsePolicy(parsed, access.IdentityPolicy, access.Location{Stack: "live", Resource: logical, Policy: policy})
+		where := access.Location{Stack: "live " + w.StackName(), Resource: "role/" + w.RoleName, Policy: policy}
+		st, err = access.ParsePolicy(parsed, access.IdentityPolicy, where)
 		if err == nil {
 			return st, true
 		}
 	}
-	v.cannot("cannot evaluate %s of %s: %v", policy, logical, err)
+	v.cannot("cannot evaluate %s of role %s: %v", policy, w.RoleArn(), err)
 	return nil, false
 }
 

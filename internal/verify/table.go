@@ -106,7 +106,7 @@ func (v *verifier) checkPITR(ctx context.Context, db *dynamodb.Client, arn strin
 // configuration renders. CloudFormation's drift detection does not cover it.
 func (v *verifier) checkTablePolicy(ctx context.Context, db *dynamodb.Client, synth *synthesized) (*access.Table, bool) {
 	acct, region, arn := v.cfg.TableAccount, v.cfg.TableRegion, v.cfg.TableArn()
-	table := &access.Table{Arn: arn, Account: acct, Region: region, Stack: "live", Logical: "table/" + v.cfg.TableName}
+	table := &access.Table{Arn: arn, Account: acct, Region: region, Stack: "live " + config.TableStackName, Logical: "table/" + v.cfg.TableName}
 	out, err := db.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: aws.String(arn)})
 	var none *types.PolicyNotFoundException
 	switch {
@@ -124,7 +124,7 @@ func (v *verifier) checkTablePolicy(ctx context.Context, db *dynamodb.Client, sy
 		return nil, false
 	}
 	table.Document = doc
-	table.Policy, err = access.ParsePolicy(doc, access.ResourcePolicy, access.Location{Stack: "live", Resource: "table/" + v.cfg.TableName, Policy: "resource policy"})
+	table.Policy, err = access.ParsePolicy(doc, access.ResourcePolicy, access.Location{Stack: "live " + config.TableStackName, Resource: "table/" + v.cfg.TableName, Policy: "resource policy"})
 	if err != nil {
 		v.cannot("cannot evaluate the live resource policy of %s: %v", arn, err)
 		return nil, false
