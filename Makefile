@@ -7,7 +7,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 CDK := npx --no-install cdk
 CONTEXT ?=
 
-.PHONY: synth test lint access local
+.PHONY: synth test lint access local verify
 
 # The pinned CDK CLI (package-lock.json).
 node_modules: package.json package-lock.json
@@ -34,6 +34,18 @@ lint: synth
 # when that differs from what the configuration declares.
 access: synth
 	go run ./cmd/access $(CONTEXT) cdk.out
+
+# Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as
+# the last synth or deploy wrote it, e.g. make verify PROFILE_A=a PROFILE_B=b.
+# PROFILE_A is the table account's AWS profile, PROFILE_B the writers'
+# (empty: the default credentials); VERIFY_FLAGS=-write also proves a write,
+# and takes -profile ACCOUNT=PROFILE for writers in other accounts.
+PROFILE_A ?=
+PROFILE_B ?=
+VERIFY_FLAGS ?=
+CDK_OUT ?= cdk.out
+verify:
+	go run ./cmd/verify -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(VERIFY_FLAGS) $(CONTEXT) $(CDK_OUT)
 
 # Run the writer function on this machine: moto_server + the Lambda runtime
 # emulator, one invocation with the seed's event, then stop everything.

@@ -38,11 +38,11 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 		}
 	}
 	if !found {
-		v.cannot("%s defines no table %s: synthesize it with the same configuration (make synth CONTEXT='...' with the -c values given here)", dir, v.cfg.TableArn())
+		v.cannot("%s defines no table %s: synthesize it with the same configuration: %s", dir, v.cfg.TableArn(), v.synthHint())
 		return nil, false
 	}
 	if diff := access.PolicyDiff(s.tablePolicy, config.TablePolicy(v.cfg.Grants())); len(diff) > 0 {
-		v.cannot("the table policy in %s is not the one the configuration renders: it was synthesized with other values; synthesize again with the same -c values:\n%s", dir, joinLines(diff))
+		v.cannot("the table policy in %s is not the one the configuration renders: it was synthesized with other values; synthesize it again: %s\n%s", dir, v.synthHint(), joinLines(diff))
 		return nil, false
 	}
 	v.ok("%s defines the table policy the configuration renders", dir)
@@ -58,11 +58,24 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 	ok := true
 	for _, w := range v.cfg.Writers {
 		if _, has := s.trust[w.RoleArn()]; !has {
-			v.cannot("%s defines no role %s for writer %s: synthesize it with the same configuration", dir, w.RoleArn(), w.Name)
+			v.cannot("%s defines no role %s for writer %s: synthesize it with the same configuration: %s", dir, w.RoleArn(), w.Name, v.synthHint())
 			ok = false
 		}
 	}
 	return s, ok
+}
+
+// synthHint is the command that synthesizes the assembly verify was given
+// from the configuration it was given.
+func (v *verifier) synthHint() string {
+	cmd := "npx cdk synth --quiet"
+	for _, c := range v.opts.ContextArgs {
+		cmd += " -c " + shellQuote(c)
+	}
+	if v.opts.Assembly != "cdk.out" {
+		cmd += " -o " + shellQuote(v.opts.Assembly)
+	}
+	return cmd
 }
 
 func joinLines(lines []string) string {

@@ -94,8 +94,8 @@ func (v *verifier) checkFunctionConfig(f lambdatypes.FunctionConfiguration, w co
 	if got, want := env[tableArnVariable], v.cfg.TableArn(); got == want {
 		v.ok("function %s: %s is %s", name, tableArnVariable, want)
 	} else {
-		v.fail("function %s: %s is %q, want %s: the writer writes to another table (redeploy %s: %s)",
-			name, tableArnVariable, got, want, w.StackName(), v.deployHint(w.StackName(), w.Account))
+		v.fail("function %s: %s is %q, want %s: the writer writes to another table (if %s was deployed with this configuration, this was changed outside CloudFormation, and a deploy without a template change does not undo it: aws lambda update-function-configuration %s --function-name %s --environment 'Variables={%s=%s}')",
+			name, tableArnVariable, got, want, w.StackName(), v.cliArgs(w.Account, w.Region), name, tableArnVariable, want)
 	}
 	checks := []struct{ what, got, want string }{
 		{"role", aws.ToString(f.Role), w.RoleArn()},
