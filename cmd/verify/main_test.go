@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/cross-account-dynamodb/cdk/internal/verify"
@@ -102,6 +103,17 @@ func TestOperatorErrors(t *testing.T) {
 			"ERROR  no function in account 222222222222 (profile \"b\"), region us-east-1 runs as role arn:aws:iam::222222222222:role/cross-account-items-writer: WriterStack is not deployed there; run: npx cdk deploy WriterStack -e --profile b",
 			"ERROR  writer Writer: no probe, its function was not found",
 		},
+	}, {
+		name: "a permissions boundary on the writer role",
+		setup: func(t *testing.T, a, b aws.Config) error {
+			_, err := iam.NewFromConfig(b).PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{
+				RoleName:            aws.String(local.cfg.Writers[0].RoleName),
+				PermissionsBoundary: aws.String("arn:aws:iam::aws:policy/PowerUserAccess"),
+			})
+			return err
+		},
+		args: []string{"-profile-a", "a", "-profile-b", "b"},
+		want: []string{"ERROR  role arn:aws:iam::222222222222:role/cross-account-items-writer has the permissions boundary arn:aws:iam::aws:policy/PowerUserAccess, which the access check does not evaluate"},
 	}, {
 		name: "TableStack not deployed",
 		setup: func(t *testing.T, a, b aws.Config) error {
