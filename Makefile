@@ -35,17 +35,31 @@ lint: synth
 access: synth
 	go run ./cmd/access $(CONTEXT) cdk.out
 
-# Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as
-# the last synth or deploy wrote it, e.g. make verify PROFILE_A=a PROFILE_B=b.
-# PROFILE_A is the table account's AWS profile, PROFILE_B the writers'
-# (empty: the default credentials); VERIFY_FLAGS=-write also proves a write,
-# and takes -profile ACCOUNT=PROFILE for writers in other accounts.
+# Profiles, one per account: PROFILE_A for the table's account, PROFILE_B
+# for the writers' account, PROFILES='-profile ACCOUNT=PROFILE ...' for
+# writers in other accounts. Empty: the default credentials.
 PROFILE_A ?=
 PROFILE_B ?=
+PROFILES ?=
+PROFILE_FLAGS = -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(PROFILES)
+
+# bootstrap, deploy, diff, destroy: the CDK CLI for every stack (every
+# environment, for bootstrap) with its account's profile and CONTEXT, as
+# `go run ./cmd/verify -commands VERB` prints them. Each command is echoed;
+# deploy and destroy still ask before IAM changes and deletions.
+.PHONY: bootstrap deploy diff destroy
+bootstrap deploy diff destroy: node_modules
+	@cmds=$$(mktemp) && go run ./cmd/verify -commands $@ $(PROFILE_FLAGS) $(CONTEXT) > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
+	while IFS= read -r cmd <&3; do echo "+ $$cmd"; eval "$$cmd" || { rm -f "$$cmds"; exit 1; }; done 3< "$$cmds"; rm -f "$$cmds"
+
+# Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as
+# the last synth or deploy wrote it (CDK_OUT), e.g.
+#   make verify PROFILE_A=a PROFILE_B=b
+# VERIFY_FLAGS=-write also proves a write through each writer function.
 VERIFY_FLAGS ?=
 CDK_OUT ?= cdk.out
 verify:
-	go run ./cmd/verify -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(VERIFY_FLAGS) $(CONTEXT) $(CDK_OUT)
+	go run ./cmd/verify $(PROFILE_FLAGS) $(VERIFY_FLAGS) $(CONTEXT) $(CDK_OUT)
 
 # Run the writer function on this machine: moto_server + the Lambda runtime
 # emulator, one invocation with the seed's event, then stop everything.

@@ -9,8 +9,12 @@
 //
 //	go run ./cmd/verify -profile-a PROFILE -profile-b PROFILE [-profile ACCOUNT=PROFILE]...
 //	    [-write] [-cdk-json cdk.json] [-c key=value]... [cdk.out]
+//	go run ./cmd/verify -commands bootstrap|deploy|diff|destroy -profile-a PROFILE -profile-b PROFILE ...
 //
-// Pass the same -c overrides as to `cdk synth`. Exit codes: 0 everything
+// With -commands it only prints the CDK CLI commands that bootstrap, deploy,
+// diff or destroy every stack with its account's profile (make bootstrap,
+// deploy, diff and destroy run them). Pass the same -c overrides as to
+// `cdk synth`. Exit codes: 0 everything
 // matches, 1 a difference was found, 2 something could not be checked.
 package main
 
@@ -44,6 +48,7 @@ type flags struct {
 	profiles                    accountProfiles
 	overrides                   contextFlags
 	write                       bool
+	commands                    string
 	timeout                     time.Duration
 	dir                         string
 }
@@ -58,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, bool) {
 	fs.StringVar(&f.profileB, "profile-b", "", "AWS profile of the writers' account (writers[].account); empty: the default credentials")
 	fs.Var(&f.profiles, "profile", "`ACCOUNT=PROFILE`: the profile of one account, for writers in more than one account (repeatable; wins over -profile-a and -profile-b)")
 	fs.BoolVar(&f.write, "write", false, "invoke each writer function with a probe item, read it back and delete it with the table account's credentials")
+	fs.StringVar(&f.commands, "commands", "", "print the CDK CLI commands that `VERB` (bootstrap, deploy, diff, destroy) every stack with its account's profile and the -c values, and exit without checking")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after this long")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: verify -profile-a PROFILE -profile-b PROFILE [-profile ACCOUNT=PROFILE]... [-write] [-cdk-json cdk.json] [-c key=value]... [cdk.out]")
@@ -90,6 +96,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return verify.ExitCannotCheck
+	}
+	if f.commands != "" {
+		cmds, err := verify.Commands(f.commands, cfg, profiles, f.overrides.args)
+		if err != nil {
+			fmt.Fprintln(stderr, "error: -commands:", err)
+			return verify.ExitCannotCheck
+		}
+		fmt.Fprintln(stdout, strings.Join(cmds, "\n"))
+		return verify.ExitOK
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()

@@ -119,30 +119,12 @@ func (v *verifier) profileHint(account string) string {
 
 // deployHint is the command that deploys stack into account.
 func (v *verifier) deployHint(stack, account string) string {
-	cmd := "npx cdk deploy " + stack + " -e"
-	for _, c := range v.opts.ContextArgs {
-		cmd += " -c " + shellQuote(c)
-	}
-	if p := v.opts.Profiles[account]; p != "" {
-		cmd += " --profile " + shellQuote(p)
-	}
-	return cmd
+	return cdkCommand("deploy", stack, account, v.opts.Profiles, v.opts.ContextArgs)
 }
 
 // cliArgs are the AWS CLI's --profile and --region for account in region.
 func (v *verifier) cliArgs(account, region string) string {
-	args := "--region " + region
-	if p := v.opts.Profiles[account]; p != "" {
-		args = "--profile " + shellQuote(p) + " " + args
-	}
-	return args
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return strings.TrimPrefix(profileArg(v.opts.Profiles[account])+" --region "+region, " ")
 }
 
 // errorCode is the AWS error code of err, "" when it is not an API error.
