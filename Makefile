@@ -6,6 +6,8 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 CDK := npx --no-install cdk
 CONTEXT ?=
+# The cloud assembly: where synth writes, and what lint, access and verify read.
+CDK_OUT ?= cdk.out
 
 .PHONY: synth test lint access local verify
 
@@ -16,8 +18,8 @@ node_modules: package.json package-lock.json
 
 # Synthesize every stack into cdk.out and list the templates.
 synth: node_modules
-	$(CDK) synth --quiet $(CONTEXT)
-	@ls -1 cdk.out/*.template.json
+	$(CDK) synth --quiet -o $(CDK_OUT) $(CONTEXT)
+	@ls -1 $(CDK_OUT)/*.template.json
 
 # Every test: config, both templates, the bundler, the writer function (unit
 # and end to end under the Lambda runtime emulator), the access check.
@@ -28,12 +30,12 @@ test:
 lint: synth
 	go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	cfn-lint cdk.out/*.template.json
+	cfn-lint $(CDK_OUT)/*.template.json
 
 # Print who can do what on the table, from the synthesized templates; fails
 # when that differs from what the configuration declares.
 access: synth
-	go run ./cmd/access $(CONTEXT) cdk.out
+	go run ./cmd/access $(CONTEXT) $(CDK_OUT)
 
 # Profiles, one per account: PROFILE_A for the table's account, PROFILE_B
 # for the writers' account, PROFILES='-profile ACCOUNT=PROFILE ...' for
@@ -57,7 +59,6 @@ bootstrap deploy diff destroy: node_modules
 #   make verify PROFILE_A=a PROFILE_B=b
 # VERIFY_FLAGS=-write also proves a write through each writer function.
 VERIFY_FLAGS ?=
-CDK_OUT ?= cdk.out
 verify:
 	go run ./cmd/verify $(PROFILE_FLAGS) $(VERIFY_FLAGS) $(CONTEXT) $(CDK_OUT)
 
