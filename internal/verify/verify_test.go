@@ -139,3 +139,16 @@ func TestCommands(t *testing.T) {
 		t.Errorf("Commands(synth) error = %v", err)
 	}
 }
+
+// A writer without dynamodb:PutItem gets no function, so verify expects none.
+func TestWritesItems(t *testing.T) {
+	for actions, want := range map[string]bool{
+		"dynamodb:PutItem":                  true,
+		"dynamodb:GetItem,dynamodb:PutItem": true,
+		"dynamodb:GetItem,dynamodb:Query":   false,
+	} {
+		if got := writesItems(config.Writer{Actions: strings.Split(actions, ",")}); got != want {
+			t.Errorf("writesItems(%s) = %v, want %v", actions, got, want)
+		}
+	}
+}
