@@ -43,6 +43,10 @@ var local struct {
 	motoA    *lambdalocal.Moto
 	motoB    *lambdalocal.Moto
 	fn       *lambdalocal.Function
+	// denied lists the DynamoDB operations that profile a-guarded is
+	// refused; each test starts with none.
+	deniedMu sync.Mutex
+	denied   map[string]bool
 	stop     []func() error
 	logs     syncBuffer
 }
@@ -112,6 +116,7 @@ func deployment(t *testing.T) {
 		resp.Body.Close()
 	}
 	seed(t, local.assembly)
+	deny()
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("output of the local services:\n%s", tail(local.logs.String(), 6000))
@@ -154,17 +159,40 @@ func startServices() error {
 		return err
 	}
 	local.stop = append(local.stop, func() error { router.Close(); return nil })
-	endpoints := map[string]map[string]string{"a": {}, "b": {}}
+	guard, err := denyingProxy(local.motoA.URL, func() map[string]bool {
+		local.deniedMu.Lock()
+		defer local.deniedMu.Unlock()
+		return local.denied
+	})
+	if err != nil {
+		return err
+	}
+	local.stop = append(local.stop, func() error { guard.Close(); return nil })
+	endpoints := map[string]map[string]string{"a": {}, "b": {}, "a-guarded": {}}
 	for _, s := range []string{"dynamodb", "iam", "lambda", "sts"} {
-		endpoints["a"][s], endpoints["b"][s] = local.motoA.URL, local.motoB.URL
+		endpoints["a"][s], endpoints["b"][s], endpoints["a-guarded"][s] = local.motoA.URL, local.motoB.URL, local.motoA.URL
 	}
 	endpoints["b"]["lambda"] = router.URL
+	// Profile a-guarded is account A through a proxy that refuses the
+	// operations a test denies.
+	endpoints["a-guarded"]["dynamodb"] = guard.URL
 	file, err := writeSharedConfig(local.dir, endpoints)
 	if err != nil {
 		return err
 	}
 	isolateAWSEnv(file)
 	return nil
+}
+
+// deny makes profile a-guarded refuse the DynamoDB operations ops (such as
+// "DeleteItem") with AccessDeniedException.
+func deny(ops ...string) {
+	local.deniedMu.Lock()
+	defer local.deniedMu.Unlock()
+	local.denied = map[string]bool{}
+	for _, op := range ops {
+		local.denied["DynamoDB_20120810."+op] = true
+	}
 }
 
 // synth synthesizes the app from cdk.json's context into out, as cdk synth

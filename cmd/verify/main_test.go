@@ -167,6 +167,33 @@ func TestNoCDKInImportGraph(t *testing.T) {
 	}
 }
 
+// A denied read names the account, its profile, the region and the missing
+// permission, and exits 2; a denied probe delete says what remains.
+func TestAccessDenied(t *testing.T) {
+	deployment(t)
+	deny("GetResourcePolicy")
+	code, out := verifyRun(t, "-profile-a", "a-guarded", "-profile-b", "b")
+	if code != verify.ExitCannotCheck {
+		t.Errorf("exit code %d, want %d", code, verify.ExitCannotCheck)
+	}
+	wantLines(t, out, `ERROR  access denied: account 111111111111 (profile "a-guarded"), region us-east-1 may not dynamodb:GetResourcePolicy on `+local.cfg.TableArn()+"; grant dynamodb:GetResourcePolicy to that identity")
+
+	deployment(t)
+	deny("DeleteItem")
+	code, out = verifyRun(t, "-profile-a", "a-guarded", "-profile-b", "b", "-write")
+	if code != verify.ExitOK {
+		t.Errorf("exit code %d, want 0: the deployment is right, only the clean-up was refused", code)
+	}
+	wantLines(t, out,
+		"NOTE   the probe item category=verify-probe item=",
+		`the delete failed (account 111111111111 (profile "a-guarded"), region us-east-1 may not dynamodb:DeleteItem); delete it with:`,
+		"aws dynamodb delete-item --profile a-guarded --region us-east-1 --table-name "+local.cfg.TableArn()+` --key '{"category":{"S":"verify-probe"},"item":{"S":"`,
+	)
+	if n := probeItems(t); n != 1 {
+		t.Errorf("%d probe items in the table, want the 1 whose delete was refused", n)
+	}
+}
+
 // TestMakeVerify runs `make verify` as the README tells an operator to,
 // against the local services: a clean deployment passes, the probe item is
 // deleted, and a drift fails it.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +38,7 @@ import (
 // (and the AWS CLI) take endpoints from configuration.
 func writeSharedConfig(dir string, endpoints map[string]map[string]string) (string, error) {
 	var b strings.Builder
-	for _, profile := range []string{"a", "b"} {
+	for _, profile := range slices.Sorted(maps.Keys(endpoints)) {
 		fmt.Fprintf(&b, "[profile %s]\naws_access_key_id = test\naws_secret_access_key = test\nregion = us-east-1\nservices = local-%s\n\n", profile, profile)
 		fmt.Fprintf(&b, "[services local-%s]\n", profile)
 		for _, service := range []string{"dynamodb", "iam", "lambda", "sts"} {
@@ -59,6 +61,30 @@ func isolateAWSEnv(configFile string) {
 	os.Setenv("AWS_CONFIG_FILE", configFile)
 	os.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
 	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+// denyingProxy forwards DynamoDB calls to moto, except the operations in
+// denied (X-Amz-Target names, such as "DynamoDB_20120810.DeleteItem"),
+// which it answers as DynamoDB answers a caller without the permission.
+// moto_server does not enforce IAM.
+func denyingProxy(moto string, denied func() map[string]bool) (*httptest.Server, error) {
+	target, err := url.Parse(moto)
+	if err != nil {
+		return nil, err
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := r.Header.Get("X-Amz-Target")
+		if !denied()[op] {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		action := "dynamodb:" + op[strings.Index(op, ".")+1:]
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"__type":"com.amazonaws.dynamodb.v20120810#AccessDeniedException","message":"User: arn:aws:sts::111111111111:assumed-role/ops/test is not authorized to perform: %s on resource: %s"}`, action, "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items")
+	})), nil
 }
 
 var invocationPath = regexp.MustCompile(`^/2015-03-31/functions/([^/]+)/invocations$`)
