@@ -74,6 +74,26 @@ func recreateRoleBare(ctx context.Context, a, b aws.Config) error {
 	return err
 }
 
+// widenTrust lets the writer account's root assume the writer's role too.
+func widenTrust(ctx context.Context, a, b aws.Config) error {
+	_, err := iam.NewFromConfig(b).UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
+		RoleName: aws.String(local.cfg.Writers[0].RoleName),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[` +
+			`{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},` +
+			`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole"}]}`),
+	})
+	return err
+}
+
+func changeRuntime(fn string) func(ctx context.Context, a, b aws.Config) error {
+	return func(ctx context.Context, a, b aws.Config) error {
+		_, err := lambda.NewFromConfig(b).UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+			FunctionName: aws.String(fn), Runtime: lambdatypes.RuntimeProvidedal2,
+		})
+		return err
+	}
+}
+
 const otherTable = "arn:aws:dynamodb:us-east-1:111111111111:table/other"
 
 func pointFunctionElsewhere(fn string) func(ctx context.Context, a, b aws.Config) error {
@@ -107,6 +127,13 @@ func TestDriftIsReported(t *testing.T) {
 			"OK     role cross-account-items-writer: 0 inline policies",
 			"MISSING!",
 			"FAIL   live access differs from the declared access: missing access: arn:aws:iam::222222222222:role/cross-account-items-writer cannot dynamodb:PutItem on " + table,
+		}},
+		{"the role's trust policy widened", widenTrust, []string{
+			"FAIL   the trust policy of cross-account-items-writer differs from the synthesized one (lambda.amazonaws.com only)",
+			`statement not declared: {"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"}}`,
+		}},
+		{"the function's runtime changed", changeRuntime(fn), []string{
+			`FAIL   function ` + fn + `: runtime is "provided.al2", want provided.al2023`,
 		}},
 		{"the function pointed at another table", pointFunctionElsewhere(fn), []string{
 			`FAIL   function ` + fn + `: TABLE_ARN is "` + otherTable + `", want ` + table,
