@@ -6,10 +6,12 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 CDK := npx --no-install cdk
 CONTEXT ?=
+# The cloud assembly: where synth writes, and what lint, access and verify read.
+CDK_OUT ?= cdk.out
 # Every production option on, for the gates that must hold with them too.
 OPTIONS := -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com
 
-.PHONY: synth synth-options test lint access local
+.PHONY: synth synth-options test lint access local verify
 
 # The pinned CDK CLI (package-lock.json).
 node_modules: package.json package-lock.json
@@ -18,8 +20,8 @@ node_modules: package.json package-lock.json
 
 # Synthesize every stack into cdk.out and list the templates.
 synth: node_modules
-	$(CDK) synth --quiet $(CONTEXT)
-	@ls -1 cdk.out/*.template.json
+	$(CDK) synth --quiet -o $(CDK_OUT) $(CONTEXT)
+	@ls -1 $(CDK_OUT)/*.template.json
 
 # The same app with every production option on, into cdk.out.options.
 synth-options: node_modules
@@ -34,13 +36,38 @@ test:
 lint: synth synth-options
 	go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	cfn-lint cdk.out/*.template.json cdk.out.options/*.template.json
+	cfn-lint $(CDK_OUT)/*.template.json cdk.out.options/*.template.json
 
 # Print who can do what on the table, from the synthesized templates; fails
 # when that differs from what the configuration declares.
 access: synth synth-options
-	go run ./cmd/access $(CONTEXT) cdk.out
+	go run ./cmd/access $(CONTEXT) $(CDK_OUT)
 	go run ./cmd/access $(OPTIONS) cdk.out.options
+
+# Profiles, one per account: PROFILE_A for the table's account, PROFILE_B
+# for the writers' account, PROFILES='-profile ACCOUNT=PROFILE ...' for
+# writers in other accounts. Empty: the default credentials.
+PROFILE_A ?=
+PROFILE_B ?=
+PROFILES ?=
+PROFILE_FLAGS = -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(PROFILES)
+
+# bootstrap, deploy, diff, destroy: the CDK CLI for every stack (every
+# environment, for bootstrap) with its account's profile and CONTEXT, as
+# `go run ./cmd/verify -commands VERB` prints them. Each command is echoed;
+# deploy and destroy still ask before IAM changes and deletions.
+.PHONY: bootstrap deploy diff destroy
+bootstrap deploy diff destroy: node_modules
+	@cmds=$$(mktemp) && go run ./cmd/verify -commands $@ $(PROFILE_FLAGS) $(CONTEXT) > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
+	while IFS= read -r cmd <&3; do echo "+ $$cmd"; eval "$$cmd" || { rm -f "$$cmds"; exit 1; }; done 3< "$$cmds"; rm -f "$$cmds"
+
+# Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as
+# the last synth or deploy wrote it (CDK_OUT), e.g.
+#   make verify PROFILE_A=a PROFILE_B=b
+# VERIFY_FLAGS=-write also proves a write through each writer function.
+VERIFY_FLAGS ?=
+verify:
+	go run ./cmd/verify $(PROFILE_FLAGS) $(VERIFY_FLAGS) $(CONTEXT) $(CDK_OUT)
 
 # Run the writer function on this machine: moto_server + the Lambda runtime
 # emulator, one invocation with the seed's event, then stop everything.

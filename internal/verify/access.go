@@ -1,0 +1,39 @@
+package verify
+
+import (
+	"github.com/cross-account-dynamodb/cdk/internal/access"
+	"github.com/cross-account-dynamodb/cdk/internal/config"
+)
+
+// checkAccess evaluates the live policies with the offline access check:
+// the live table policy and the identity policies of every writer role
+// that could be read, against the grants the configuration declares. It
+// prints the same matrix as cmd/access.
+func (v *verifier) checkAccess(table *access.Table, writers []*liveWriter) {
+	model := &access.Model{Tables: []*access.Table{table}}
+	for _, w := range writers {
+		if w.role != nil {
+			model.Roles = append(model.Roles, w.role)
+		}
+	}
+	matrix := access.Check(model, v.cfg.Grants())
+	if err := matrix.Print(v.out); err != nil {
+		v.cannot("print the access matrix: %v", err)
+		return
+	}
+	if len(matrix.Differences) == 0 {
+		v.ok("the live policies allow exactly the %d declared (principal, action, table) triples", declaredCount(v.cfg.Grants()))
+		return
+	}
+	for _, d := range matrix.Differences {
+		v.fail("live access differs from the declared access: %s", d)
+	}
+}
+
+func declaredCount(grants []config.Grant) int {
+	n := 0
+	for _, g := range grants {
+		n += len(g.Actions)
+	}
+	return n
+}

@@ -1,0 +1,123 @@
+package verify
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
+)
+
+// The writer function's settings, as WriterStack deploys them.
+const (
+	functionRuntime      = lambdatypes.RuntimeProvidedal2023
+	functionArchitecture = lambdatypes.ArchitectureArm64
+	tableArnVariable     = "TABLE_ARN"
+)
+
+// writesItems reports whether a writer gets a function: only a writer
+// granted dynamodb:PutItem has one.
+func writesItems(w config.Writer) bool {
+	return slices.ContainsFunc(w.Actions, func(a string) bool { return strings.EqualFold(a, "dynamodb:PutItem") })
+}
+
+// checkFunction finds the functions that run as the writer's role (the
+// function has no fixed name; its role has) and checks each one's
+// configuration.
+func (v *verifier) checkFunction(ctx context.Context, c aws.Config, w config.Writer) []functionRef {
+	found, ok := v.functionsWithRole(ctx, lambda.NewFromConfig(c), w)
+	if !ok {
+		return nil
+	}
+	if !writesItems(w) {
+		if len(found) == 0 {
+			v.ok("no function, as expected for a writer without dynamodb:PutItem")
+		} else {
+			v.note("writer %s has no dynamodb:PutItem, so %s deploys no function, but %d run as its role (not checked; the write probe skips them)", w.Name, w.StackName(), len(found))
+		}
+		return nil
+	}
+	if len(found) == 0 {
+		v.cannot("no function in %s runs as role %s: %s is not deployed there; run: %s",
+			v.where(w.Account, w.Region), w.RoleArn(), w.StackName(), v.deployHint(w.StackName(), w.Account))
+		return nil
+	}
+	if len(found) > 1 {
+		names := make([]string, len(found))
+		for i, f := range found {
+			names[i] = aws.ToString(f.FunctionName)
+		}
+		v.fail("%d functions run as role %s (%s); %s deploys one", len(found), w.RoleArn(), strings.Join(names, ", "), w.StackName())
+	}
+	var refs []functionRef
+	for _, f := range found {
+		v.checkFunctionConfig(f, w)
+		refs = append(refs, functionRef{Name: aws.ToString(f.FunctionName), Arn: aws.ToString(f.FunctionArn)})
+	}
+	return refs
+}
+
+func (v *verifier) functionsWithRole(ctx context.Context, client *lambda.Client, w config.Writer) ([]lambdatypes.FunctionConfiguration, bool) {
+	var out []lambdatypes.FunctionConfiguration
+	pages := lambda.NewListFunctionsPaginator(client, &lambda.ListFunctionsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			v.readFailed(w.Account, w.Region, "lambda:ListFunctions", "the functions of "+w.StackName(), err)
+			return nil, false
+		}
+		for _, f := range page.Functions {
+			if aws.ToString(f.Role) == w.RoleArn() {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, true
+}
+
+// checkFunctionConfig compares a function's configuration with what
+// WriterStack deploys.
+func (v *verifier) checkFunctionConfig(f lambdatypes.FunctionConfiguration, w config.Writer) {
+	name := aws.ToString(f.FunctionName)
+	var env map[string]string
+	if f.Environment != nil {
+		env = f.Environment.Variables
+		if f.Environment.Error != nil {
+			v.cannot("function %s: its environment cannot be read: %s", name, aws.ToString(f.Environment.Error.Message))
+			return
+		}
+	}
+	if got, want := env[tableArnVariable], v.cfg.TableArn(); got == want {
+		v.ok("function %s: %s is %s", name, tableArnVariable, want)
+	} else {
+		v.fail("function %s: %s is %q, want %s: the writer writes to another table (if %s was deployed with this configuration, this was changed outside CloudFormation, and a deploy without a template change does not undo it: aws lambda update-function-configuration %s --function-name %s --environment 'Variables={%s=%s}')",
+			name, tableArnVariable, got, want, w.StackName(), v.cliArgs(w.Account, w.Region), name, tableArnVariable, want)
+	}
+	checks := []struct{ what, got, want string }{
+		{"role", aws.ToString(f.Role), w.RoleArn()},
+		{"runtime", string(f.Runtime), string(functionRuntime)},
+		{"architecture", architectures(f.Architectures), string(functionArchitecture)},
+	}
+	for _, c := range checks {
+		if c.got == c.want {
+			v.ok("function %s: %s is %s", name, c.what, c.want)
+		} else {
+			v.fail("function %s: %s is %q, want %s (redeploy %s)", name, c.what, c.got, c.want, w.StackName())
+		}
+	}
+}
+
+func architectures(a []lambdatypes.Architecture) string {
+	if len(a) == 0 {
+		return string(lambdatypes.ArchitectureX8664) // Lambda's default
+	}
+	s := make([]string, len(a))
+	for i, x := range a {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ",")
+}
