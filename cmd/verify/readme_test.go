@@ -54,10 +54,13 @@ func operatorBlocks(t *testing.T, readme string) []string {
 
 // fakeNpx stands in for the CDK CLI, which would call AWS: it records each
 // command, and for `cdk synth` copies the synthesized test assembly to the
-// output directory.
+// output directory. The synth with every production option on (make access
+// checks that app too) is the real CLI's: it calls no AWS, and the test
+// assembly is the default app's.
 const fakeNpx = `#!/bin/sh
 [ "$1" = "--no-install" ] && shift
 echo "npx $*" >> "$NPX_LOG"
+case "$*" in *tableEncryption=customer-managed*) exec "$REAL_NPX" --no-install "$@" ;; esac
 if [ "$1 $2" = "cdk synth" ]; then
   out=cdk.out; prev=
   for a in "$@"; do [ "$prev" = "-o" ] && out=$a; prev=$a; done
@@ -66,7 +69,7 @@ fi
 `
 
 // repoView is a directory that links every top-level entry of the
-// repository except cdk.out, so that the README's commands run as from the
+// repository except the cloud assemblies, so that the README's commands run as from the
 // repository's root while the files they write stay in the test's
 // directory.
 func repoView(t *testing.T) string {
@@ -81,7 +84,7 @@ func repoView(t *testing.T) string {
 	}
 	dir := t.TempDir()
 	for _, e := range entries {
-		if e.Name() == "cdk.out" || e.Name() == ".git" {
+		if e.Name() == "cdk.out" || e.Name() == "cdk.out.options" || e.Name() == ".git" {
 			continue
 		}
 		if err := os.Symlink(filepath.Join(root, e.Name()), filepath.Join(dir, e.Name())); err != nil {
@@ -105,6 +108,10 @@ func TestReadmeOperatorPath(t *testing.T) {
 			t.Skipf("%s is not installed", tool)
 		}
 	}
+	realNpx, err := exec.LookPath("npx")
+	if err != nil {
+		t.Fatalf("npx: %v", err)
+	}
 	dir := repoView(t)
 	bin := t.TempDir()
 	if err := os.WriteFile(filepath.Join(bin, "npx"), []byte(fakeNpx), 0o755); err != nil {
@@ -115,7 +122,7 @@ func TestReadmeOperatorPath(t *testing.T) {
 	cmd := exec.Command("sh", "-c", script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"NPX_LOG="+npxLog, "FAKE_ASSEMBLY="+local.assembly, "MAKEFLAGS=-o node_modules")
+		"NPX_LOG="+npxLog, "REAL_NPX="+realNpx, "FAKE_ASSEMBLY="+local.assembly, "MAKEFLAGS=-o node_modules")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
@@ -134,6 +141,7 @@ func TestReadmeOperatorPath(t *testing.T) {
 	want := strings.Join([]string{
 		"npx cdk synth --quiet -o cdk.out",
 		"npx cdk synth --quiet -o cdk.out",
+		"npx cdk synth --quiet -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com -o cdk.out.options",
 		"npx cdk bootstrap aws://111111111111/us-east-1 --profile a",
 		"npx cdk bootstrap aws://222222222222/us-east-1 --profile b",
 		"npx cdk diff TableStack -e --profile a",
