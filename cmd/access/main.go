@@ -12,12 +12,10 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
@@ -31,7 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("access", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
-	var overrides contextFlags
+	var overrides config.Overrides
 	fs.Var(&overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: access [-cdk-json cdk.json] [-c key=value]... [cdk.out]")
@@ -49,7 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		dir = fs.Arg(0)
 	}
 
-	result, err := check(*cdkJSON, overrides, dir)
+	result, err := check(*cdkJSON, overrides.Values, dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 2
@@ -78,7 +76,7 @@ type result struct {
 // check reads the configuration the way the app does and checks the cloud
 // assembly in dir against it.
 func check(cdkJSON string, overrides map[string]any, dir string) (*result, error) {
-	context, err := readContext(cdkJSON, overrides)
+	context, err := config.ReadContext(cdkJSON, overrides)
 	if err != nil {
 		return nil, err
 	}
@@ -129,37 +127,4 @@ func (r *result) comparePolicy(what, where string, got, declared any) {
 	for _, d := range diff {
 		r.policyDrift = append(r.policyDrift, "  "+d)
 	}
-}
-
-// readContext returns the "context" of cdk.json with the -c values on top,
-// as the CDK CLI hands it to the app.
-func readContext(cdkJSON string, overrides map[string]any) (map[string]any, error) {
-	context, err := config.ContextFromFile(cdkJSON)
-	if err != nil {
-		return nil, err
-	}
-	if context == nil {
-		context = map[string]any{}
-	}
-	for k, v := range overrides {
-		context[k] = v
-	}
-	return context, nil
-}
-
-// contextFlags collects repeated -c key=value flags.
-type contextFlags map[string]any
-
-func (c *contextFlags) String() string { return "" }
-
-func (c *contextFlags) Set(s string) error {
-	key, value, ok := strings.Cut(s, "=")
-	if !ok || key == "" {
-		return errors.New("want key=value")
-	}
-	if *c == nil {
-		*c = contextFlags{}
-	}
-	(*c)[key] = value
-	return nil
 }

@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 // bundling).
 func synth(t *testing.T, overrides map[string]any) (string, config.Config) {
 	t.Helper()
-	context, err := readContext(cdkJSON, overrides)
+	context, err := config.ReadContext(cdkJSON, overrides)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,7 +45,7 @@ func main() {
 type flags struct {
 	cdkJSON, profileA, profileB string
 	profiles                    accountProfiles
-	overrides                   contextFlags
+	overrides                   config.Overrides
 	write                       bool
 	commands                    string
 	timeout                     time.Duration
@@ -98,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return verify.ExitCannotCheck
 	}
 	if f.commands != "" {
-		cmds, err := verify.Commands(f.commands, cfg, profiles, f.overrides.args)
+		cmds, err := verify.Commands(f.commands, cfg, profiles, f.overrides.Args)
 		if err != nil {
 			fmt.Fprintln(stderr, "error: -commands:", err)
 			return verify.ExitCannotCheck
@@ -110,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	return verify.Run(ctx, verify.Options{
 		Config: cfg, Assembly: f.dir, Profiles: profiles, ProfileFlags: flagNames,
-		ContextArgs: f.overrides.args, Write: f.write, Out: stdout,
+		ContextArgs: f.overrides.Args, Write: f.write, Out: stdout,
 	})
 }
 
@@ -133,44 +132,16 @@ func (f *flags) accountProfiles(cfg config.Config) (profiles, flagNames map[stri
 
 // readConfig returns the configuration of cdk.json's "context" with the -c
 // values on top, as the CDK CLI hands it to the app.
-func readConfig(cdkJSON string, overrides contextFlags) (config.Config, error) {
-	context, err := config.ContextFromFile(cdkJSON)
+func readConfig(cdkJSON string, overrides config.Overrides) (config.Config, error) {
+	context, err := config.ReadContext(cdkJSON, overrides.Values)
 	if err != nil {
 		return config.Config{}, err
-	}
-	if context == nil {
-		context = map[string]any{}
-	}
-	for k, v := range overrides.values {
-		context[k] = v
 	}
 	cfg, err := config.FromContext(context, config.Regions)
 	if err != nil {
 		return config.Config{}, fmt.Errorf("invalid configuration (%s context or -c):\n%w", cdkJSON, err)
 	}
 	return cfg, nil
-}
-
-// contextFlags collects repeated -c key=value flags, and the arguments as
-// given, which deploy hints repeat.
-type contextFlags struct {
-	values map[string]any
-	args   []string
-}
-
-func (c *contextFlags) String() string { return strings.Join(c.args, " ") }
-
-func (c *contextFlags) Set(s string) error {
-	key, value, ok := strings.Cut(s, "=")
-	if !ok || key == "" {
-		return errors.New("want key=value")
-	}
-	if c.values == nil {
-		c.values = map[string]any{}
-	}
-	c.values[key] = value
-	c.args = append(c.args, s)
-	return nil
 }
 
 // accountProfiles collects repeated -profile ACCOUNT=PROFILE flags.
