@@ -53,7 +53,7 @@ func BenchmarkPutItemDirect(b *testing.B) {
 }
 
 // BenchmarkInvokeCold measures the first invocation of a freshly started
-// emulator: starting the bootstrap, its init (TABLE_ARN, AWS configuration,
+// emulator: starting the bootstrap, its init (TABLE_ARN, the client from the environment,
 // client) and one PutItem. Starting and stopping the emulator is not timed.
 func BenchmarkInvokeCold(b *testing.B) {
 	stack := localStack(b)
