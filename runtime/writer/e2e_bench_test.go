@@ -53,8 +53,8 @@ func BenchmarkPutItemDirect(b *testing.B) {
 }
 
 // BenchmarkInvokeCold measures the first invocation of a freshly started
-// emulator: starting the bootstrap, its init (TABLE_ARN, the client from the environment,
-// client) and one PutItem. Starting and stopping the emulator is not timed.
+// emulator: starting the bootstrap, its init (TABLE_ARN, the DynamoDB
+// client from the environment) and one PutItem. Starting and stopping the emulator is not timed.
 func BenchmarkInvokeCold(b *testing.B) {
 	stack := localStack(b)
 	ctx := context.Background()
