@@ -31,12 +31,8 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("invalid configuration (cdk.json context or -c):\n%w", err)
 	}
-	moduleRoot, err := os.Getwd()
-	if err != nil {
-		return err
-	}
 	return synth(func() error {
-		if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
+		if _, err := stacks.Build(app, cfg); err != nil {
 			return err
 		}
 		// An AwsSolutions finding at error level fails synthesis, so that

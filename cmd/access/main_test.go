@@ -53,11 +53,7 @@ func synth(t *testing.T, overrides map[string]any) (string, config.Config) {
 	context["aws:cdk:bundling-stacks"] = []any{}
 	out := t.TempDir()
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &context, Outdir: jsii.String(out)})
-	moduleRoot, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
+	if _, err := stacks.Build(app, cfg); err != nil {
 		t.Fatalf("build: %v", err)
 	}
 	app.Synth(nil)
