@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,9 +19,13 @@ import (
 // writerEntry is the writer function's main package.
 const writerEntry = "runtime/writer"
 
-// seedEvent is the event the init comparison sends the writer: the seed's
-// item, written unconditionally so that every round succeeds.
-const seedEvent = `{"overwrite":true}`
+// Events of the init comparison: the seed's item, written unconditionally so
+// that every round succeeds; and an event the writer rejects before any
+// call, to tell its init from its first PutItem.
+const (
+	seedEvent    = `{"overwrite":true}`
+	invalidEvent = `{"category":1}`
+)
 
 // floorModule writes the hello-world function's module once per run.
 func (b *bench) floorModule(ctx context.Context) (string, error) {
@@ -97,11 +102,15 @@ func (b *bench) init(ctx context.Context) error {
 		return err
 	}
 	env := lambdalocal.WriterEnv(tablespec.ExampleArn, moto.URL)
-	bootstraps := [2]string{project, floorBin}
-	var times [2][]float64
+	runs := []struct {
+		bootstrap, event string
+		wantErr          bool
+	}{{project, seedEvent, false}, {floorBin, seedEvent, false}, {project, invalidEvent, true}}
+	var times [3][]float64
 	for round := range b.rounds {
-		for _, i := range order(round) {
-			ms, err := firstResponse(ctx, lambdalocal.Binaries{Bootstrap: bootstraps[i], RIE: bins.RIE}, env, b)
+		for _, i := range append(order(round), 2) {
+			r := runs[i]
+			ms, err := firstResponse(ctx, lambdalocal.Binaries{Bootstrap: r.bootstrap, RIE: bins.RIE}, env, r.event, r.wantErr, b.log)
 			if err != nil {
 				return err
 			}
@@ -112,37 +121,43 @@ func (b *bench) init(ctx context.Context) error {
 		what: "init: process start to first response under the emulator", unit: "ms",
 		project: median(times[0]), floor: median(times[1]), limit: 1.5,
 		command: "go run ./cmd/bench -only init (the writer writes the seed item to moto_server; the floor returns \"ok\")",
+	}, row{
+		what: "breakdown: init, the writer rejecting an event (no PutItem)", unit: "ms",
+		project: median(times[2]), floor: median(times[1]),
+		command: "go run ./cmd/bench -only init (event " + invalidEvent + ")",
 	})
-	b.notes = append(b.notes, fmt.Sprintf("init, every round (project / floor, ms): %s", pairs(times[0], times[1])))
+	b.notes = append(b.notes, fmt.Sprintf("init, every round (project / floor / project rejecting, ms): %s; %s",
+		pairs(times[0], times[1]), pairs(times[2], times[1])))
 	return nil
 }
 
 // firstResponse starts the emulator (not timed) and times the first
-// invocation, in which the emulator starts the bootstrap.
-func firstResponse(ctx context.Context, bins lambdalocal.Binaries, env []string, b *bench) (float64, error) {
-	fn, err := lambdalocal.StartFunction(ctx, bins, env, b.log)
+// invocation, in which the emulator starts the bootstrap. The function must
+// fail exactly when wantErr.
+func firstResponse(ctx context.Context, bins lambdalocal.Binaries, env []string, event string, wantErr bool, log io.Writer) (float64, error) {
+	fn, err := lambdalocal.StartFunction(ctx, bins, env, log)
 	if err != nil {
 		return 0, err
 	}
 	start := time.Now()
-	res, err := fn.Invoke(ctx, []byte(seedEvent))
+	res, err := fn.Invoke(ctx, []byte(event))
 	elapsed := time.Since(start)
 	if stopErr := fn.Stop(); err == nil {
 		err = stopErr
 	}
-	if err == nil && res.ErrorType != "" {
-		err = fmt.Errorf("%s failed: %s: %s", bins.Bootstrap, res.ErrorType, res.ErrorMessage)
+	if err == nil && (res.ErrorType != "") != wantErr {
+		err = fmt.Errorf("%s with %s: error %q: %s", bins.Bootstrap, event, res.ErrorType, res.ErrorMessage)
 	}
 	return float64(elapsed.Microseconds()) / 1000, err
 }
 
 // order is which of project (0) and floor (1) runs first in a round: they
 // take turns, so that neither always runs on the caches the other warmed.
-func order(round int) [2]int {
+func order(round int) []int {
 	if round%2 == 1 {
-		return [2]int{1, 0}
+		return []int{1, 0}
 	}
-	return [2]int{0, 1}
+	return []int{0, 1}
 }
 
 // pairs formats paired measurements as "a/b, c/d".

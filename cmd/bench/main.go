@@ -116,7 +116,7 @@ func (b *bench) print(w io.Writer) {
 }
 
 func format(v float64) string {
-	if v >= 10000 {
+	if v >= 100 {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.3g", v)
