@@ -140,12 +140,12 @@ func (b *bench) appAlone(ctx context.Context, floorDir string) error {
 	c := &comparison{what: "breakdown: the app alone (no CLI, no go run, function not built)"}
 	for round := range b.rounds {
 		for _, i := range order(round) {
-			bin, context, into := projectBin, projectCtx, &c.projectT
+			dir, bin, context, into := b.root, projectBin, projectCtx, &c.projectT
 			if i == 1 {
-				bin, context, into = floorBin, "{}", &c.floorT
+				dir, bin, context, into = floorDir, floorBin, "{}", &c.floorT
 			}
 			env := []string{"CDK_OUTDIR=" + filepath.Join(b.tmp, "out-"+filepath.Base(bin)), "CDK_CONTEXT_JSON=" + context}
-			t, err := b.timeCmd(ctx, b.tmp, env, bin)
+			t, err := b.timeCmd(ctx, dir, env, bin)
 			if err != nil {
 				return err
 			}
