@@ -7,7 +7,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 CDK := npx --no-install cdk
 CONTEXT ?=
 
-.PHONY: synth test lint access local
+.PHONY: synth test lint access local bench
 
 # The pinned CDK CLI (package-lock.json).
 node_modules: package.json package-lock.json
@@ -39,3 +39,10 @@ access: synth
 # emulator, one invocation with the seed's event, then stop everything.
 local:
 	go run ./cmd/local
+
+# Measure the function and the app beside their floors (a hello-world Go
+# Lambda, an empty Go CDK app), alternating in one run, and print the table
+# of BENCHMARKS.md. ROUNDS paired runs per comparison; takes minutes.
+ROUNDS ?= 5
+bench: node_modules
+	go run ./cmd/bench -rounds $(ROUNDS)
