@@ -91,6 +91,7 @@ func templates(t *testing.T, dir string) []string {
 }
 
 func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
+	t.Parallel()
 	bin := appBinary(t)
 	ctx := cdkJSONContext(t)
 	ctx["tableAccount"] = "12345"
@@ -121,6 +122,7 @@ func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
 }
 
 func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
+	t.Parallel()
 	bin := appBinary(t)
 	ctx := cdkJSONContext(t)
 	ctx["aws:cdk:bundling-stacks"] = []any{} // the function has tests of its own
@@ -143,6 +145,7 @@ func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 // which it ran on): all of them in a plain `cdk synth`, only TableStack in
 // `cdk synth TableStack -e`.
 func TestNagChecksTheSelectedStacks(t *testing.T) {
+	t.Parallel()
 	bin := appBinary(t)
 	for _, tt := range []struct {
 		selected []any
@@ -172,6 +175,7 @@ func TestNagChecksTheSelectedStacks(t *testing.T) {
 }
 
 func TestSynthTurnsAJsiiPanicIntoAnError(t *testing.T) {
+	t.Parallel()
 	err := synth(func() error { panic("ValidationFailed: Validation failed. AwsSolutions-SQS4") })
 	if err == nil || !strings.Contains(err.Error(), "AwsSolutions-SQS4") {
 		t.Errorf("got %v, want an error carrying the panic's message", err)
