@@ -195,11 +195,18 @@ func (b *bench) resynthBuildsNothing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// go run -n prints the commands go run would run: with the app up to
+	// date, only the cached executable, no compile or link.
+	plan, err := exec.CommandContext(ctx, "go", "run", "-n", ".").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go run -n .: %v\n%s", err, plan)
+	}
+	appBuilt := strings.Contains(string(plan), "compile") || strings.Contains(string(plan), "link")
 	bundled := strings.Contains(string(out), "Bundling asset")
 	b.notes = append(b.notes, fmt.Sprintf("re-synth with no source changed: bundler ran (\"Bundling asset\" in the output): %v; "+
-		"bootstrap in cdk.out rewritten: %v (%s)", bundled, before != after, after))
-	if bundled || before != after {
-		return fmt.Errorf("a re-synth with nothing changed built the function again:\n%s", out)
+		"bootstrap in cdk.out rewritten: %v (%s); go run compiles or links the app (go run -n .): %v", bundled, before != after, after, appBuilt))
+	if bundled || before != after || appBuilt {
+		return fmt.Errorf("a re-synth with nothing changed built the function or the app again:\n%s\n%s", out, plan)
 	}
 	return nil
 }
