@@ -197,7 +197,9 @@ func (b *bench) resynthBuildsNothing(ctx context.Context) error {
 	}
 	// go run -n prints the commands go run would run: with the app up to
 	// date, only the cached executable, no compile or link.
-	plan, err := exec.CommandContext(ctx, "go", "run", "-n", ".").CombinedOutput()
+	goRun := exec.CommandContext(ctx, "go", "run", "-n", ".")
+	goRun.Dir = b.root
+	plan, err := goRun.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go run -n .: %v\n%s", err, plan)
 	}
