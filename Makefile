@@ -11,7 +11,7 @@ CDK_OUT ?= cdk.out
 # Every production option on, for the gates that must hold with them too.
 OPTIONS := -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com
 
-.PHONY: synth synth-options test lint access local verify
+.PHONY: synth synth-options test lint access local verify bench
 
 # The pinned CDK CLI (package-lock.json).
 node_modules: package.json package-lock.json
@@ -73,3 +73,10 @@ verify:
 # emulator, one invocation with the seed's event, then stop everything.
 local:
 	go run ./cmd/local
+
+# Measure the function and the app beside their floors (a hello-world Go
+# Lambda, an empty Go CDK app), alternating in one run, and print the table
+# of BENCHMARKS.md. ROUNDS paired runs per comparison; takes minutes.
+ROUNDS ?= 5
+bench: node_modules
+	go run ./cmd/bench -rounds $(ROUNDS)

@@ -91,6 +91,7 @@ func templates(t *testing.T, dir string) []string {
 }
 
 func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
+	t.Parallel()
 	bin := appBinary(t)
 	ctx := cdkJSONContext(t)
 	ctx["tableAccount"] = "12345"
@@ -121,6 +122,7 @@ func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
 }
 
 func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
+	t.Parallel()
 	bin := appBinary(t)
 	ctx := cdkJSONContext(t)
 	ctx["aws:cdk:bundling-stacks"] = []any{} // the function has tests of its own
@@ -139,7 +141,41 @@ func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 	}
 }
 
+// cdk-nag checks the stacks the CLI selected (its report per stack shows
+// which it ran on): all of them in a plain `cdk synth`, only TableStack in
+// `cdk synth TableStack -e`.
+func TestNagChecksTheSelectedStacks(t *testing.T) {
+	t.Parallel()
+	bin := appBinary(t)
+	for _, tt := range []struct {
+		selected []any
+		want     string
+	}{
+		{[]any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv"},
+		{[]any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv"},
+	} {
+		ctx := cdkJSONContext(t)
+		ctx["aws:cdk:bundling-stacks"] = tt.selected
+		stderr, code, outdir := runApp(t, bin, ctx)
+		if code != 0 {
+			t.Fatalf("selected %v: exit code = %d, stderr:\n%s", tt.selected, code, stderr)
+		}
+		reports, err := filepath.Glob(filepath.Join(outdir, "AwsSolutions-*-NagReport.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range reports {
+			names = append(names, filepath.Base(r))
+		}
+		if got := strings.Join(names, " "); got != tt.want {
+			t.Errorf("selected %v: nag reports %q, want %q", tt.selected, got, tt.want)
+		}
+	}
+}
+
 func TestSynthTurnsAJsiiPanicIntoAnError(t *testing.T) {
+	t.Parallel()
 	err := synth(func() error { panic("ValidationFailed: Validation failed. AwsSolutions-SQS4") })
 	if err == nil || !strings.Contains(err.Error(), "AwsSolutions-SQS4") {
 		t.Errorf("got %v, want an error carrying the panic's message", err)

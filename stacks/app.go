@@ -20,8 +20,8 @@ type App struct {
 // Build adds the table's stack and one stack per writer to scope. The stacks
 // are linked by literal ARNs computed from cfg, never by CloudFormation
 // exports, which cannot cross accounts; so they can be deployed in either
-// order. moduleRoot is the directory holding go.mod.
-func Build(scope constructs.Construct, cfg config.Config, moduleRoot string) (*App, error) {
+// order.
+func Build(scope constructs.Construct, cfg config.Config) (*App, error) {
 	tableArn := cfg.TableArn()
 	app := &App{Table: NewTableStack(scope, config.TableStackName, &TableStackProps{
 		StackProps: stackProps(cfg.TableAccount, cfg.TableRegion, "DynamoDB table "+cfg.TableName+" shared with writers in other accounts"),
@@ -37,7 +37,6 @@ func Build(scope constructs.Construct, cfg config.Config, moduleRoot string) (*A
 			RoleName:     w.RoleName,
 			TableArn:     tableArn,
 			Actions:      w.Actions,
-			ModuleRoot:   moduleRoot,
 			KeyStatement: keyStatement(cfg),
 			AlarmEmail:   cfg.AlarmEmail,
 		})

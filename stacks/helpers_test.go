@@ -12,9 +12,6 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
-// moduleRoot is where go.mod lives, seen from this package's directory.
-const moduleRoot = ".."
-
 // defaultContext returns the context cdk.json holds: the defaults a fresh
 // clone synthesizes with.
 func defaultContext(t *testing.T) map[string]any {
@@ -56,7 +53,7 @@ func synthesize(t *testing.T, ctx map[string]any) synthesized {
 	}
 	appCtx := withContext(ctx, "aws:cdk:bundling-stacks", []any{})
 	cdkApp := awscdk.NewApp(&awscdk.AppProps{Context: &appCtx, Outdir: jsii.String(t.TempDir())})
-	app, err := Build(cdkApp, cfg, moduleRoot)
+	app, err := Build(cdkApp, cfg)
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}

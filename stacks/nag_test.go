@@ -34,7 +34,7 @@ func TestAwsSolutionsChecks(t *testing.T) {
 			appCtx := withContext(ctx, "aws:cdk:bundling-stacks", []any{})
 			outdir := t.TempDir()
 			app := awscdk.NewApp(&awscdk.AppProps{Context: &appCtx, Outdir: jsii.String(outdir)})
-			built, err := Build(app, cfg, moduleRoot)
+			built, err := Build(app, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

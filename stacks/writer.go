@@ -18,7 +18,7 @@ import (
 )
 
 // WriterEntry is the writer function's main package, relative to the module
-// root.
+// root (the directory of go.mod at or above the working directory).
 const WriterEntry = "runtime/writer"
 
 // WriterStackProps configures a WriterStack.
@@ -31,9 +31,6 @@ type WriterStackProps struct {
 	TableArn string
 	// Actions are the DynamoDB item actions granted on the table.
 	Actions []string
-	// ModuleRoot is the directory holding go.mod; the function is built from
-	// WriterEntry below it.
-	ModuleRoot string
 	// KeyStatement, when set, is the identity statement that lets the role
 	// use the table's customer-managed key (config.WriterKeyStatement).
 	// Default: nil, for a table encrypted with the AWS owned key.
@@ -124,9 +121,8 @@ func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackP
 	})
 
 	fn, err := gofunction.New(stack, "Writer", &gofunction.Props{
-		ModuleRoot: props.ModuleRoot,
-		Entry:      WriterEntry,
-		Function: awslambda.FunctionProps{
+		Entry: WriterEntry,
+		FunctionOptions: awslambda.FunctionOptions{
 			Description:     jsii.String("Writes items to " + props.TableArn),
 			Role:            role,
 			Environment:     &map[string]*string{"TABLE_ARN": jsii.String(props.TableArn)},

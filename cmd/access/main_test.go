@@ -10,58 +10,41 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
-	"github.com/cross-account-dynamodb/cdk/stacks"
 )
 
 // cdkJSON is the app's cdk.json, seen from this package's directory.
 const cdkJSON = "../../cdk.json"
 
-// twoWriters is a configuration with a second writer in a third account that
-// is granted more than the default.
-var twoWriters = map[string]any{
-	"writers": `[
-		{"name":"Writer","account":"222222222222","roleName":"items-writer"},
-		{"name":"Auditor","account":"333333333333","region":"eu-west-1","roleName":"items-auditor",
-		 "actions":["dynamodb:GetItem","dynamodb:Query","dynamodb:UpdateItem"]}]`,
-}
+// assemblies holds cloud assemblies synthesized from cdk.json with each
+// directory's overrides.json applied: stacks' TestAccessAssembliesAreCurrent
+// writes them and fails when they differ from what the app synthesizes, so
+// these tests check the app's real templates without starting Node.
+const assemblies = "testdata/assemblies"
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
-
-// synth builds the app from cdk.json's context with overrides, the same way
-// the app and this command read it, and synthesizes it into a temporary
-// cloud assembly. The function is not compiled (no stack is selected for
-// bundling).
-func synth(t *testing.T, overrides map[string]any) (string, config.Config) {
+// assembly returns the named assembly's directory, its overrides and the
+// configuration they give.
+func assembly(t *testing.T, name string) (string, map[string]any, config.Config) {
 	t.Helper()
+	dir := filepath.Join(assemblies, name)
+	var overrides map[string]any
+	raw, err := os.ReadFile(filepath.Join(dir, "overrides.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &overrides); err != nil {
+		t.Fatal(err)
+	}
 	context, err := config.ReadContext(cdkJSON, overrides)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.FromContext(context, stacks.KnownRegions())
+	cfg, err := config.FromContext(context, config.Regions)
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	context["aws:cdk:bundling-stacks"] = []any{}
-	out := t.TempDir()
-	app := awscdk.NewApp(&awscdk.AppProps{Context: &context, Outdir: jsii.String(out)})
-	moduleRoot, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	app.Synth(nil)
-	return out, cfg
+	return dir, overrides, cfg
 }
 
 func checkDir(t *testing.T, dir string, cfg config.Config) *access.Matrix {
@@ -77,18 +60,18 @@ func checkDir(t *testing.T, dir string, cfg config.Config) *access.Matrix {
 	return access.Check(model, cfg.Grants())
 }
 
-// TestSynthesizedAppGrantsExactlyTheConfiguredAccess checks, for the default
-// and a two-writer configuration, that the allowed cells of the matrix are
+// TestSynthesizedAppGrantsExactlyTheConfiguredAccess checks, for each stored
+// assembly, that the allowed cells of the matrix are
 // exactly the (principal, action, table) triples the configuration declares,
 // and that every other cell is denied.
 func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
-		name      string
-		overrides map[string]any
-		want      []string
+		name string // of the assembly
+		want []string
 	}{
 		{
-			name: "default config",
+			name: "default",
 			want: []string{
 				"arn:aws:iam::222222222222:role/cross-account-items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
 			},
@@ -96,8 +79,7 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 		{
 			// aws-cdk-lib puts us-iso-east-1 in the aws-iso partition; a
 			// guess from the region's name would say aws.
-			name:      "isolated partition",
-			overrides: map[string]any{"tableRegion": "us-iso-east-1", "writers": `[{"name":"Writer","account":"222222222222","roleName":"items-writer"}]`},
+			name: "isolated-partition",
 			want: []string{
 				"arn:aws-iso:iam::222222222222:role/items-writer dynamodb:PutItem arn:aws-iso:dynamodb:us-iso-east-1:111111111111:table/cross-account-items",
 			},
@@ -105,11 +87,7 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 		{
 			// Two accounts, one writer in another region than the table,
 			// three different action lists.
-			name: "three writers",
-			overrides: map[string]any{"writers": `[
-				{"name":"Writer","account":"222222222222","roleName":"items-writer"},
-				{"name":"Loader","account":"222222222222","roleName":"items-loader","actions":["dynamodb:BatchWriteItem","dynamodb:DeleteItem"]},
-				{"name":"Auditor","account":"333333333333","region":"eu-west-1","roleName":"items-auditor","actions":["dynamodb:GetItem","dynamodb:Query"]}]`},
+			name: "three-writers",
 			want: []string{
 				"arn:aws:iam::222222222222:role/items-loader dynamodb:BatchWriteItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
 				"arn:aws:iam::222222222222:role/items-loader dynamodb:DeleteItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
@@ -119,8 +97,7 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			},
 		},
 		{
-			name:      "two writers",
-			overrides: twoWriters,
+			name: "two-writers",
 			want: []string{
 				"arn:aws:iam::222222222222:role/items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
 				"arn:aws:iam::333333333333:role/items-auditor dynamodb:GetItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
@@ -131,12 +108,13 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir, cfg := synth(t, tc.overrides)
+			t.Parallel()
+			dir, overrides, cfg := assembly(t, tc.name)
 			x := checkDir(t, dir, cfg)
 			if len(x.Differences) != 0 {
 				t.Errorf("differences from the declared grants: %v", x.Differences)
 			}
-			r, err := check(cdkJSON, tc.overrides, dir)
+			r, err := check(cdkJSON, overrides, dir)
 			if err != nil || len(r.policyDrift) != 0 {
 				t.Errorf("check: %v; the synthesized table policy differs from the declared one: %v", err, r.policyDrift)
 			}
@@ -174,7 +152,8 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 // careless edit would, and expects the command to fail naming the access
 // that appears.
 func TestBrokenTemplatesFailTheCheck(t *testing.T) {
-	dir, _ := synth(t, nil)
+	t.Parallel()
+	dir, _, _ := assembly(t, "default")
 	const (
 		table  = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
 		writer = "arn:aws:iam::222222222222:role/cross-account-items-writer"
@@ -324,7 +303,8 @@ func TestBrokenTemplatesFailTheCheck(t *testing.T) {
 }
 
 func TestRun(t *testing.T) {
-	dir, _ := synth(t, nil)
+	t.Parallel()
+	dir, _, _ := assembly(t, "default")
 	t.Run("default app passes and prints the matrix", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := run([]string{"-cdk-json", cdkJSON, dir}, &stdout, &stderr); code != 0 {
@@ -465,36 +445,40 @@ func rewriteTemplate(t *testing.T, file string, mutate func(map[string]any)) {
 }
 
 // TestNoCDKInImportGraph keeps the command free of jsii: importing the CDK
-// would start Node on every run.
+// would start Node on every run. The access check's tests, and those of the
+// packages without constructs (configuration, table spec, access model,
+// writer), stay free of it too, so that they run without Node.
 func TestNoCDKInImportGraph(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, pkg := range strings.Fields(string(out)) {
-		if strings.Contains(pkg, "aws-cdk-go") || strings.Contains(pkg, "jsii-runtime-go") {
-			t.Errorf("cmd/access depends on %s", pkg)
+	t.Parallel()
+	for _, args := range [][]string{
+		{"list", "-deps", "."},
+		{"list", "-test", "-deps", ".", "../../internal/config", "../../internal/tablespec", "../../internal/access", "../../runtime/writer"},
+	} {
+		out, err := exec.Command("go", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		for _, pkg := range strings.Fields(string(out)) {
+			if strings.Contains(pkg, "aws-cdk-go") || strings.Contains(pkg, "jsii-runtime-go") {
+				t.Errorf("go %s: depends on %s", strings.Join(args, " "), pkg)
+			}
 		}
 	}
-}
-
-// withOptions turns on every production option.
-var withOptions = map[string]any{
-	"tableEncryption": "customer-managed", "organizationId": "o-a1b2c3d4e5", "alarmEmail": "ops@example.com",
 }
 
 // TestProductionOptions checks the app with a customer-managed key and the
 // organization guard: exactly the declared DynamoDB and KMS cells, and each
 // way of widening the key policy or dropping the guard fails the check.
 func TestProductionOptions(t *testing.T) {
-	dir, _ := synth(t, withOptions)
+	t.Parallel()
+	dir, overrides, _ := assembly(t, "options")
 	const (
 		table  = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
 		writer = "arn:aws:iam::222222222222:role/cross-account-items-writer"
 		via    = " through dynamodb.us-east-1.amazonaws.com"
 	)
 	args := []string{"-cdk-json", cdkJSON}
-	for k, v := range withOptions {
+	for k, v := range overrides {
 		args = append(args, "-c", k+"="+v.(string))
 	}
 	t.Run("as synthesized: the declared DynamoDB and KMS cells only", func(t *testing.T) {
@@ -552,6 +536,7 @@ func TestProductionOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			broken := copyAssembly(t, dir)
 			rewriteTemplate(t, filepath.Join(broken, tc.stack+".template.json"), func(tmpl map[string]any) { tc.mutate(t, tmpl) })
 			var stdout, stderr bytes.Buffer

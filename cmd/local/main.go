@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
@@ -43,7 +44,7 @@ func main() {
 }
 
 func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err error) {
-	root, err := lambdalocal.ModuleRoot()
+	root, err := gobuild.ModuleRoot(".")
 	if err != nil {
 		return err
 	}

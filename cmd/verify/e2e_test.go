@@ -22,6 +22,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/stacks"
 )
@@ -132,7 +133,7 @@ func startServices() error {
 	if local.assembly, local.cfg, err = synth(filepath.Join(local.dir, "cdk.out")); err != nil {
 		return err
 	}
-	root, err := lambdalocal.ModuleRoot()
+	root, err := gobuild.ModuleRoot(".")
 	if err != nil {
 		return err
 	}
@@ -209,11 +210,7 @@ func synth(out string) (string, config.Config, error) {
 	}
 	context["aws:cdk:bundling-stacks"] = []any{}
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &context, Outdir: jsii.String(out)})
-	moduleRoot, err := filepath.Abs("../..")
-	if err != nil {
-		return "", config.Config{}, err
-	}
-	if _, err := stacks.Build(app, cfg, moduleRoot); err != nil {
+	if _, err := stacks.Build(app, cfg); err != nil {
 		return "", config.Config{}, err
 	}
 	app.Synth(nil)

@@ -23,6 +23,7 @@ const (
 var itemsGrant = []config.Grant{{RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable}}
 
 func TestLoadAssembly(t *testing.T) {
+	t.Parallel()
 	templates, err := loadAssembly(testAssembly)
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +49,7 @@ func TestLoadAssembly(t *testing.T) {
 // a stack's region comes from the caller's lookup, never from a guess on the
 // region's name.
 func TestLoadAssemblyTakesPartitionsFromItsCaller(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		region  string
 		want    string // the table's ARN
@@ -97,6 +99,7 @@ func TestLoadAssemblyTakesPartitionsFromItsCaller(t *testing.T) {
 }
 
 func TestLoadTemplatesWithoutManifestHaveNoEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(testAssembly, "TableStack.template.json"), filepath.Join(dir, "TableStack.template.json"))
 	templates, err := loadAssembly(dir)
@@ -113,6 +116,7 @@ func TestLoadTemplatesWithoutManifestHaveNoEnvironment(t *testing.T) {
 }
 
 func TestCollect(t *testing.T) {
+	t.Parallel()
 	m := collectDir(t, testAssembly)
 	if len(m.Tables) != 1 || m.Tables[0].Arn != itemsTable || len(m.Tables[0].Policy) != 1 {
 		t.Fatalf("tables = %+v, want %s with a one-statement policy", m.Tables, itemsTable)
@@ -141,6 +145,7 @@ func TestCollect(t *testing.T) {
 }
 
 func TestCheckAllowsExactlyTheDeclaredGrant(t *testing.T) {
+	t.Parallel()
 	x := Check(collectDir(t, testAssembly), itemsGrant)
 	if len(x.Differences) != 0 {
 		t.Fatalf("differences: %v", x.Differences)
@@ -168,6 +173,7 @@ func TestCheckAllowsExactlyTheDeclaredGrant(t *testing.T) {
 // TestCheckFindsBrokenTemplates breaks the templates the way a careless edit
 // would, and expects the check to name the access that appears or vanishes.
 func TestCheckFindsBrokenTemplates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stack  string
@@ -275,6 +281,7 @@ func TestCheckFindsBrokenTemplates(t *testing.T) {
 // TestCheckDecides checks single cells of the matrix for templates that
 // users commonly write around the app's own resources.
 func TestCheckDecides(t *testing.T) {
+	t.Parallel()
 	const unnamedReader = "arn:aws:iam::111111111111:role/{TableStack/ReaderRole.RoleName}"
 	tests := []struct {
 		name                     string
@@ -383,6 +390,7 @@ func cell(x *Matrix, principal, action, resource string) (Decision, bool) {
 }
 
 func TestCollectRejects(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stack  string
@@ -484,6 +492,7 @@ func TestCollectRejects(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	tm, err := ParseTemplate("S", []byte(`{"Resources":{
 		"Role":{"Type":"AWS::IAM::Role","Properties":{"RoleName":"r","Path":"/app/"}},
 		"Unnamed":{"Type":"AWS::IAM::Role","Properties":{}},

@@ -47,6 +47,7 @@ const identityPutOnTable = `{"Version":"2012-10-17","Statement":[{
 	"Resource":"arn:aws:dynamodb:us-east-1:111111111111:table/orders"}]}`
 
 func TestEvaluate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		caller    string
@@ -325,6 +326,7 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestEvaluateNamesTheStatements(t *testing.T) {
+	t.Parallel()
 	identity := mustPolicy(t, IdentityPolicy, identityPutOnTable)
 	resource := mustPolicy(t, ResourcePolicy, tablePolicyForWriter)
 	d := Evaluate(Request{Principal: principal(writerB), Action: "dynamodb:PutItem", Resource: tableA, ResourceAccount: accountA}, identity, resource)
@@ -337,6 +339,7 @@ func TestEvaluateNamesTheStatements(t *testing.T) {
 }
 
 func TestParsePolicyRejects(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		kind    Kind
@@ -416,6 +419,7 @@ func TestParsePolicyRejects(t *testing.T) {
 }
 
 func TestWildcardMatch(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pattern, value string
 		want           bool

@@ -24,6 +24,7 @@ func TestDefaultConfig(t *testing.T) {
 }
 
 func TestConfigDefaultsForAWriter(t *testing.T) {
+	t.Parallel()
 	// GIVEN a writer with no region and no actions
 	writers := `[{"name":"Writer","account":"222222222222","roleName":"r"}]`
 	cfg, err := FromContext(withContext(defaultContext(t), KeyWriters, writers, KeyTableRegion, "eu-west-1"), Regions)
@@ -38,6 +39,7 @@ func TestConfigDefaultsForAWriter(t *testing.T) {
 }
 
 func TestConfigFromCommandLineStrings(t *testing.T) {
+	t.Parallel()
 	// GIVEN values as `cdk synth -c key=value` passes them: all strings
 	ctx := withContext(defaultContext(t),
 		KeyTableAccount, "333333333333",
@@ -52,6 +54,7 @@ func TestConfigFromCommandLineStrings(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	t.Parallel()
 	writer := func(fields string) string {
 		return `[{"name":"Writer","account":"222222222222","roleName":"r"` + fields + `}]`
 	}
@@ -125,6 +128,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestUnrelatedContextKeysAreNotTypos(t *testing.T) {
+	t.Parallel()
 	ctx := withContext(defaultContext(t), "aws:cdk:bundling-stacks", []any{}, "acknowledged-issue-numbers", []any{1}, "team", "payments")
 	if _, err := FromContext(ctx, Regions); err != nil {
 		t.Errorf("got %v, want no error", err)
@@ -132,6 +136,7 @@ func TestUnrelatedContextKeysAreNotTypos(t *testing.T) {
 }
 
 func TestRoleNamesMayRepeatAcrossAccounts(t *testing.T) {
+	t.Parallel()
 	writers := `[{"name":"A","account":"222222222222","roleName":"writer"},{"name":"B","account":"333333333333","roleName":"writer"}]`
 	if _, err := FromContext(withContext(defaultContext(t), KeyWriters, writers), Regions); err != nil {
 		t.Errorf("got %v, want no error: IAM role names are unique per account", err)

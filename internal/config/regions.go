@@ -2,9 +2,10 @@ package config
 
 // Regions maps each region aws-cdk-lib knows to its partition: a copy of
 // its region facts for the commands that must not start the CDK (access,
-// verify). The app reads the facts themselves (stacks.KnownRegions), and
-// TestRegionsMatchRegionInfo in package stacks fails, printing the new table,
-// when the two differ.
+// verify) and for the app, which would otherwise spend a jsii call per
+// region reading the facts at every synth. TestRegionsMatchRegionInfo in
+// package stacks reads the facts themselves (stacks.KnownRegions) and fails,
+// printing the new table, when the two differ.
 var Regions = map[string]string{
 	"af-south-1":      "aws",
 	"ap-east-1":       "aws",

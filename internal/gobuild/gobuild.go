@@ -10,12 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 )
 
-// Flags are the build flags every Lambda binary of this project is built
-// with: reproducible paths, no symbol tables, and no RPC mode of aws-lambda-go
-// (provided.al2023 speaks only the Runtime API).
-var Flags = []string{"-trimpath", "-ldflags=-s -w", "-tags", "lambda.norpc"}
+// DefaultFlags are the build flags every Lambda binary of this project is
+// built with: reproducible paths, no symbol tables, and no RPC mode of
+// aws-lambda-go (provided.al2023 speaks only the Runtime API).
+var DefaultFlags = []string{"-trimpath", "-ldflags=-s -w", "-tags=lambda.norpc"}
 
 // Options says what to build and where.
 type Options struct {
@@ -28,8 +29,46 @@ type Options struct {
 	OutputDir string
 	// GOARCH is the target architecture: "arm64" or "amd64".
 	GOARCH string
+	// Flags are go build's flags. They decide which files go into the
+	// build (-tags) as well as the binary, so the asset hash reads them
+	// from here too (BuildFlags). Default: DefaultFlags.
+	Flags []string
 	// Log receives the compiler's output as it runs. Default: os.Stderr.
 	Log io.Writer
+}
+
+// BuildFlags returns the flags of o's build, for go build and for any go
+// command that must see the same files (go list, for the asset hash):
+// o.Flags or DefaultFlags, with -mod=vendor when the module vendors its
+// dependencies.
+func BuildFlags(o Options) []string {
+	flags := o.Flags
+	if flags == nil {
+		flags = DefaultFlags
+	}
+	if _, err := os.Stat(filepath.Join(o.ModuleRoot, "vendor")); err == nil {
+		flags = append([]string{"-mod=vendor"}, flags...)
+	}
+	return slices.Clone(flags)
+}
+
+// ModuleRoot returns the nearest directory at or above dir that holds
+// go.mod.
+func ModuleRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for start := dir; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod at or above %s", start)
+		}
+		dir = parent
+	}
 }
 
 // Env returns the environment go build runs with: the caller's, with the
@@ -41,12 +80,14 @@ func Env(goarch string) []string {
 
 // Args returns go build's arguments for o, without the leading "go".
 func Args(o Options) []string {
-	args := []string{"build", "-o", filepath.Join(o.OutputDir, "bootstrap")}
-	if _, err := os.Stat(filepath.Join(o.ModuleRoot, "vendor")); err == nil {
-		args = append(args, "-mod=vendor")
-	}
-	args = append(args, Flags...)
-	return append(args, "./"+filepath.ToSlash(filepath.Clean(o.Entry)))
+	args := append([]string{"build", "-o", filepath.Join(o.OutputDir, "bootstrap")}, BuildFlags(o)...)
+	return append(args, Package(o.Entry))
+}
+
+// Package is the go command's argument for the main package at entry,
+// relative to the module root.
+func Package(entry string) string {
+	return "./" + filepath.ToSlash(filepath.Clean(entry))
 }
 
 // Build runs go build for o. A failed build returns an error that carries the

@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,44 @@ func TestBuildRejectsUnknownArchitecture(t *testing.T) {
 	err := Build(context.Background(), Options{ModuleRoot: t.TempDir(), Entry: "fn", OutputDir: t.TempDir(), GOARCH: "386"})
 	if err == nil || !strings.Contains(err.Error(), `GOARCH "386": want arm64 or amd64`) {
 		t.Errorf("Build with GOARCH 386 = %v, want an error naming the architecture", err)
+	}
+}
+
+func TestModuleRootWalksUpToGoMod(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	nested := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(nested, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{root, nested} {
+		if got, err := ModuleRoot(dir); err != nil || got != root {
+			t.Errorf("ModuleRoot(%s) = %q, %v; want %s", dir, got, err, root)
+		}
+	}
+	if got, err := ModuleRoot("/"); err == nil {
+		t.Errorf("ModuleRoot(/) = %q, want an error", got)
+	}
+}
+
+func TestBuildFlagsAddVendorOnlyWhenVendored(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	o := Options{ModuleRoot: root, Entry: "fn"}
+	if got := BuildFlags(o); strings.Join(got, " ") != strings.Join(DefaultFlags, " ") {
+		t.Errorf("BuildFlags = %q, want DefaultFlags", got)
+	}
+	if err := os.Mkdir(filepath.Join(root, "vendor"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o.Flags = []string{"-tags=x"}
+	if got := BuildFlags(o); strings.Join(got, " ") != "-mod=vendor -tags=x" {
+		t.Errorf("BuildFlags = %q, want -mod=vendor and the given flags", got)
+	}
+	if args := Args(o); !slices.Contains(args, "-mod=vendor") || args[len(args)-1] != "./fn" {
+		t.Errorf("Args = %q, want the build flags and ./fn", args)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -18,20 +19,23 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 )
 
-// Props configures a GoFunction.
+// Props configures a GoFunction, the way aws-cdk's own GoFunction
+// (aws-lambda-go-alpha) is configured: the function's options, which have no
+// Code, Handler or Runtime (GoFunction decides those), plus where the Go
+// code is.
 type Props struct {
-	// ModuleRoot is the directory holding the go.mod of the function's code.
-	ModuleRoot string
-	// Entry is the main package's directory relative to ModuleRoot, such as
+	awslambda.FunctionOptions
+	// Entry is the main package's directory relative to ModuleDir, such as
 	// "runtime/writer".
 	Entry string
-	// Function holds every other property of the function. Code, Handler and
-	// Runtime are set by GoFunction (the runtime is provided.al2023);
-	// Architecture defaults to ARM_64.
-	Function awslambda.FunctionProps
+	// ModuleDir is the directory holding the go.mod of the function's code.
+	// Default: the nearest directory at or above the working directory that
+	// holds go.mod (the CDK CLI runs the app from the project's root).
+	ModuleDir string
 }
 
-// GoFunction is an awslambda.Function built from Go sources.
+// GoFunction is an awslambda.Function built from Go sources, for
+// provided.al2023 (handler "bootstrap"). Its architecture defaults to ARM_64.
 type GoFunction struct {
 	constructs.Construct
 	// Function is the Lambda function.
@@ -39,35 +43,41 @@ type GoFunction struct {
 }
 
 // New defines a GoFunction. The binary is built only for stacks the CLI
-// selected (Stack.BundlingRequired); the asset hash is computed from the
-// function's Go sources, go.mod, go.sum and build flags, so that a re-synth
-// with nothing changed reuses the earlier build and changes no asset. It
-// returns an error, before defining anything, when the sources cannot be
-// listed.
+// selected (Stack.BundlingRequired), with gobuild's flags; the asset hash is
+// computed from the function's Go sources, go.mod, go.sum and the same
+// flags, so that a re-synth with nothing changed reuses the earlier build
+// and changes no asset. For a stack that is not selected, neither is done:
+// the asset gets a placeholder hash, as aws-cdk-lib gives a skipped bundle.
+// It returns an error, before defining anything, when the module root or
+// the sources cannot be found, and the compiler's error when the build fails.
 func New(scope constructs.Construct, id string, props *Props) (*GoFunction, error) {
-	fn := props.Function
-	if fn.Architecture == nil {
-		fn.Architecture = awslambda.Architecture_ARM_64()
+	opts := props.FunctionOptions
+	if opts.Architecture == nil {
+		opts.Architecture = awslambda.Architecture_ARM_64()
 	}
-	goarch, err := goarchOf(*fn.Architecture.Name())
+	goarch, err := goarchOf(*opts.Architecture.Name())
 	if err != nil {
 		return nil, err
 	}
-	hash, err := SourceHash(context.Background(), props.ModuleRoot, props.Entry, goarch)
-	if err != nil {
-		return nil, err
+	build := gobuild.Options{ModuleRoot: props.ModuleDir, Entry: props.Entry, GOARCH: goarch, Log: os.Stderr}
+	if build.ModuleRoot == "" {
+		if build.ModuleRoot, err = gobuild.ModuleRoot("."); err != nil {
+			return nil, fmt.Errorf("gofunction: %v", err)
+		}
+	}
+	hash := "not-bundled-" + goarch + "-" + props.Entry
+	if *awscdk.Stack_Of(scope).BundlingRequired() {
+		if hash, err = SourceHash(context.Background(), build); err != nil {
+			return nil, err
+		}
 	}
 
 	construct := constructs.NewConstruct(scope, jsii.String(id))
-	bundler := &localBundler{options: gobuild.Options{
-		ModuleRoot: props.ModuleRoot,
-		Entry:      props.Entry,
-		GOARCH:     goarch,
-		Log:        os.Stderr,
-	}}
-	fn.Runtime = awslambda.Runtime_PROVIDED_AL2023()
-	fn.Handler = jsii.String("bootstrap")
-	fn.Code = awslambda.Code_FromAsset(jsii.String(props.ModuleRoot), &awss3assets.AssetOptions{
+	bundler := &localBundler{options: build}
+	fnProps := functionProps(opts)
+	fnProps.Runtime = awslambda.Runtime_PROVIDED_AL2023()
+	fnProps.Handler = jsii.String("bootstrap")
+	fnProps.Code = awslambda.Code_FromAsset(jsii.String(build.ModuleRoot), &awss3assets.AssetOptions{
 		AssetHash:     jsii.String(hash),
 		AssetHashType: awscdk.AssetHashType_CUSTOM,
 		Bundling: &awscdk.BundlingOptions{
@@ -76,11 +86,23 @@ func New(scope constructs.Construct, id string, props *Props) (*GoFunction, erro
 			Local: bundler,
 		},
 	})
-	function, err := defineFunction(construct, &fn, bundler)
+	function, err := defineFunction(construct, fnProps, bundler)
 	if err != nil {
 		return nil, err
 	}
 	return &GoFunction{Construct: construct, Function: function}, nil
+}
+
+// functionProps copies every field of o into FunctionProps, which has the
+// same fields plus Code, Handler and Runtime (in aws-cdk-lib, FunctionProps
+// extends FunctionOptions; jsii's Go structs repeat the fields instead).
+func functionProps(o awslambda.FunctionOptions) *awslambda.FunctionProps {
+	var p awslambda.FunctionProps
+	src, dst := reflect.ValueOf(o), reflect.ValueOf(&p).Elem()
+	for i := range src.NumField() {
+		dst.FieldByName(src.Type().Field(i).Name).Set(src.Field(i))
+	}
+	return &p
 }
 
 // defineFunction defines the function, which stages its asset and so runs

@@ -2,6 +2,7 @@ package gofunction
 
 import (
 	"context"
+	"debug/elf"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,12 @@ func writeModule(t *testing.T, mainBody string) string {
 
 func hashOf(t *testing.T, root, goarch string) string {
 	t.Helper()
-	h, err := SourceHash(context.Background(), root, "cmd/fn", goarch)
+	return hashWith(t, gobuild.Options{ModuleRoot: root, Entry: "cmd/fn", GOARCH: goarch})
+}
+
+func hashWith(t *testing.T, o gobuild.Options) string {
+	t.Helper()
+	h, err := SourceHash(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +56,7 @@ func hashOf(t *testing.T, root, goarch string) string {
 }
 
 func TestSourceHashChangesOnlyWithTheFunctionsInputs(t *testing.T) {
+	t.Parallel()
 	root := writeModule(t, "println(greet.Hello())")
 	base := hashOf(t, root, "arm64")
 	if again := hashOf(t, root, "arm64"); again != base {
@@ -92,9 +99,39 @@ func TestSourceHashChangesOnlyWithTheFunctionsInputs(t *testing.T) {
 	}
 }
 
+// The hash reads the build's flags from gobuild.Options, the place the
+// build reads them from: other flags, another hash; and a file that only a
+// build tag selects is hashed exactly when that tag is set.
+func TestSourceHashFollowsTheBuildFlags(t *testing.T) {
+	t.Parallel()
+	root := writeModule(t, "println(greet.Hello())")
+	tagged := filepath.Join(root, "greet", "norpc.go")
+	if err := os.WriteFile(tagged, []byte("//go:build lambda.norpc\n\npackage greet\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withTag := gobuild.Options{ModuleRoot: root, Entry: "cmd/fn", GOARCH: "arm64"}
+	withoutTag := withTag
+	withoutTag.Flags = []string{"-trimpath", "-ldflags=-s -w"}
+
+	before, beforeUntagged := hashWith(t, withTag), hashWith(t, withoutTag)
+	if before == beforeUntagged {
+		t.Fatal("the hash does not depend on the build flags")
+	}
+	if err := os.WriteFile(tagged, []byte("//go:build lambda.norpc\n\npackage greet\n\n// changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if hashWith(t, withTag) == before {
+		t.Error("editing a file the build's tags select left the hash unchanged")
+	}
+	if hashWith(t, withoutTag) != beforeUntagged {
+		t.Error("editing a file the build does not compile changed the hash")
+	}
+}
+
 func TestSourceHashReportsAMissingEntry(t *testing.T) {
+	t.Parallel()
 	root := writeModule(t, "")
-	_, err := SourceHash(context.Background(), root, "cmd/nothing", "arm64")
+	_, err := SourceHash(context.Background(), gobuild.Options{ModuleRoot: root, Entry: "cmd/nothing", GOARCH: "arm64"})
 	if err == nil || !strings.Contains(err.Error(), "go list ./cmd/nothing") {
 		t.Errorf("got %v, want an error naming go list ./cmd/nothing", err)
 	}
@@ -115,7 +152,7 @@ func newFunctionIn(t *testing.T, outdir, root string, bundlingStacks []any) (*Go
 		Context: &map[string]any{"aws:cdk:bundling-stacks": bundlingStacks},
 	})
 	stack := awscdk.NewStack(app, jsii.String("FnStack"), nil)
-	return New(stack, "Fn", &Props{ModuleRoot: root, Entry: "cmd/fn", Function: awslambda.FunctionProps{}})
+	return New(stack, "Fn", &Props{ModuleDir: root, Entry: "cmd/fn"})
 }
 
 func TestBuildsForSelectedStacks(t *testing.T) {
@@ -168,5 +205,50 @@ func TestBundlerWritesBootstrap(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "bootstrap")); err != nil {
 		t.Errorf("no bootstrap: %v", err)
+	}
+}
+
+// Every function option reaches the function's props unchanged.
+func TestFunctionPropsCarriesEveryOption(t *testing.T) {
+	t.Parallel()
+	env := map[string]*string{"K": jsii.String("v")}
+	o := awslambda.FunctionOptions{
+		Description:                  jsii.String("d"),
+		MemorySize:                   jsii.Number(256),
+		Environment:                  &env,
+		ReservedConcurrentExecutions: jsii.Number(3),
+	}
+	p := functionProps(o)
+	if *p.Description != "d" || *p.MemorySize != 256 || (*p.Environment)["K"] != env["K"] || *p.ReservedConcurrentExecutions != 3 {
+		t.Errorf("functionProps lost an option: %+v", p)
+	}
+	if p.Code != nil || p.Handler != nil || p.Runtime != nil {
+		t.Error("functionProps set Code, Handler or Runtime: New decides those")
+	}
+}
+
+func TestBuildsForTheFunctionsArchitecture(t *testing.T) {
+	root := writeModule(t, "println(greet.Hello())")
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("FnStack"), nil)
+	fn, err := New(stack, "Fn", &Props{
+		ModuleDir:       root,
+		Entry:           "cmd/fn",
+		FunctionOptions: awslambda.FunctionOptions{Architecture: awslambda.Architecture_X86_64(), Description: jsii.String("x86")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *fn.Function.Architecture().Name(); got != "x86_64" {
+		t.Errorf("architecture = %s, want x86_64", got)
+	}
+	assets, _ := filepath.Glob(filepath.Join(*app.Outdir(), "asset.*", "bootstrap"))
+	if len(assets) != 1 {
+		t.Fatalf("bootstraps in cdk.out: %v, want one", assets)
+	}
+	if f, err := elf.Open(assets[0]); err != nil || f.Machine != elf.EM_X86_64 {
+		t.Errorf("bootstrap is not an x86_64 ELF: %v", err)
+	} else {
+		f.Close()
 	}
 }

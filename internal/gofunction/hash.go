@@ -21,20 +21,23 @@ import (
 const listFormat = `{{if and .Module .Module.Main}}{{.Dir}}` +
 	`{{range .GoFiles}}|{{.}}{{end}}{{range .EmbedFiles}}|{{.}}{{end}}{{end}}`
 
-// SourceHash fingerprints everything that decides the binary built for entry:
-// the Go toolchain, the build flags and target, go.mod and go.sum (which pin
+// SourceHash fingerprints everything that decides the binary o builds: the
+// Go toolchain, the build flags and target, go.mod and go.sum (which pin
 // every dependency), and the Go and embedded files of the main module's
-// packages that entry imports. Tests, other commands, cdk.out, node_modules
-// and .git are not part of it.
-func SourceHash(ctx context.Context, moduleRoot, entry, goarch string) (string, error) {
-	moduleRoot, err := filepath.Abs(moduleRoot)
+// packages that o.Entry imports, listed with the build's own flags (so that
+// a file a build tag selects is hashed exactly when it is built). Tests,
+// other commands, cdk.out, node_modules and .git are not part of it.
+func SourceHash(ctx context.Context, o gobuild.Options) (string, error) {
+	moduleRoot, err := filepath.Abs(o.ModuleRoot)
 	if err != nil {
 		return "", fmt.Errorf("gofunction: %v", err)
 	}
-	pkg := "./" + filepath.ToSlash(filepath.Clean(entry))
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-tags", "lambda.norpc", "-f", listFormat, pkg)
+	flags := gobuild.BuildFlags(o)
+	pkg := gobuild.Package(o.Entry)
+	args := append(append([]string{"list", "-deps"}, flags...), "-f", listFormat, pkg)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = moduleRoot
-	cmd.Env = gobuild.Env(goarch)
+	cmd.Env = gobuild.Env(o.GOARCH)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -43,7 +46,7 @@ func SourceHash(ctx context.Context, moduleRoot, entry, goarch string) (string, 
 	}
 
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\nGOARCH=%s\n%s\n", runtime.Version(), goarch, strings.Join(gobuild.Flags, " "))
+	fmt.Fprintf(h, "%s\nGOARCH=%s\n%q\n", runtime.Version(), o.GOARCH, flags)
 	files := []string{"go.mod", "go.sum"}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		if line == "" {

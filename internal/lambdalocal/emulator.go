@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -49,25 +48,6 @@ func Build(ctx context.Context, moduleRoot, entry, dir string, log io.Writer) (B
 		return Binaries{}, fmt.Errorf("go build %s failed: %v\n%s", rieModule, err, bytes.TrimSpace(out.Bytes()))
 	}
 	return bins, nil
-}
-
-// ModuleRoot returns the nearest directory at or above the working
-// directory that holds go.mod.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod at or above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // Function is a bootstrap running under the Runtime Interface Emulator.

@@ -38,3 +38,25 @@ func TestParseArnRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestValidNameAndAccountBoundaries(t *testing.T) {
+	t.Parallel()
+	names := map[string]bool{
+		"abc": true, "A_b.c-9": true, strings.Repeat("a", 255): true,
+		"ab": false, strings.Repeat("a", 256): false, "a b": false, "tab/le": false, "tablé": false, "abc\n": false, "": false,
+	}
+	for name, want := range names {
+		if got := ValidName(name); got != want {
+			t.Errorf("ValidName(%.20q) = %v, want %v", name, got, want)
+		}
+	}
+	accounts := map[string]bool{
+		"111111111111": true, "012345678901": true,
+		"11111111111": false, "1111111111111": false, "11111111111a": false, "": false, "111111111111\n": false,
+	}
+	for id, want := range accounts {
+		if got := ValidAccount(id); got != want {
+			t.Errorf("ValidAccount(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

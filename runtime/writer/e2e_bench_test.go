@@ -5,6 +5,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -53,8 +56,8 @@ func BenchmarkPutItemDirect(b *testing.B) {
 }
 
 // BenchmarkInvokeCold measures the first invocation of a freshly started
-// emulator: starting the bootstrap, its init (TABLE_ARN, AWS configuration,
-// client) and one PutItem. Starting and stopping the emulator is not timed.
+// emulator: starting the bootstrap, its init (TABLE_ARN, the DynamoDB
+// client from the environment) and one PutItem. Starting and stopping the emulator is not timed.
 func BenchmarkInvokeCold(b *testing.B) {
 	stack := localStack(b)
 	ctx := context.Background()
@@ -75,5 +78,74 @@ func BenchmarkInvokeCold(b *testing.B) {
 			b.Fatalf("invoke: %v %s", err, res.Payload)
 		}
 		b.StartTimer()
+	}
+}
+
+// writeRounds is how many times BenchmarkWrite alternates its two halves.
+const writeRounds = 5
+
+// BenchmarkWrite measures, in this process against the same moto_server, the
+// handler's whole path (decode and validate the event, build the item,
+// PutItem through the client main builds) beside a bare SDK PutItem of an
+// item of the same shape through the same client. The two alternate,
+// round by round, so that the machine's load hits both alike; compare the
+// medians of handler and bare (make bench does).
+func BenchmarkWrite(b *testing.B) {
+	stack := localStack(b)
+	table, err := parseTableARN(stack.TableARN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := map[string]string{envAccessKeyID: "test", envSecretAccessKey: "test", envEndpoint: stack.Moto.URL}
+	db := newClient(table.Region, func(k string) string { return env[k] })
+	h := &Handler{DB: db, TableARN: stack.TableARN, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
+	ctx := context.Background()
+	payload := []byte(`{"category":"Bench","item":"handler","overwrite":true}`)
+	in := &dynamodb.PutItemInput{
+		TableName: aws.String(stack.TableARN),
+		Item: map[string]types.AttributeValue{
+			"category": &types.AttributeValueMemberS{Value: "Bench"},
+			"item":     &types.AttributeValueMemberS{Value: "bare"},
+			"time":     &types.AttributeValueMemberS{Value: time.Now().UTC().Format(time.RFC3339)},
+		},
+	}
+	for round := 1; round <= writeRounds; round++ {
+		b.Run(fmt.Sprintf("round=%d/handler", round), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := h.Invoke(ctx, payload); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("round=%d/bare", round), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := db.PutItem(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// nopDB accepts every PutItem without sending it.
+type nopDB struct{}
+
+func (nopDB) PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+// BenchmarkHandlerOwnCost measures what the handler adds to a PutItem:
+// decoding and validating the event, building the item and its condition,
+// the log record and the response, with a client that sends nothing.
+func BenchmarkHandlerOwnCost(b *testing.B) {
+	h := &Handler{DB: nopDB{}, TableARN: e2eTableARN, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
+	payload := []byte(`{"category":"Bench","item":"handler","note":"a string attribute","count":3}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.Invoke(context.Background(), payload); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
@@ -105,7 +106,7 @@ func localStack(tb testing.TB) *lambdalocal.Stack {
 }
 
 func buildBinaries() (lambdalocal.Binaries, error) {
-	root, err := lambdalocal.ModuleRoot()
+	root, err := gobuild.ModuleRoot(".")
 	if err != nil {
 		return lambdalocal.Binaries{}, err
 	}

@@ -89,6 +89,7 @@ func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Valu
 func n(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
 
 func TestInvokeWritesSeedItemForEmptyEvent(t *testing.T) {
+	t.Parallel()
 	for _, payload := range []string{`{}`, ``, " \n", `{"overwrite": false}`} {
 		t.Run(payload, func(t *testing.T) {
 			db := &fakeDB{}
@@ -125,6 +126,7 @@ func TestInvokeWritesSeedItemForEmptyEvent(t *testing.T) {
 }
 
 func TestInvokeWritesCustomItem(t *testing.T) {
+	t.Parallel()
 	db := &fakeDB{}
 	payload := `{"category":"Vegetable","item":"Leek","time":"yesterday","price":12345678901234567890123456789012345678,
 		"organic":true,"origin":null,"tags":["green",2],"stock":{"shop":{"count":3}},"note":""}`
@@ -159,6 +161,7 @@ func TestInvokeWritesCustomItem(t *testing.T) {
 }
 
 func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
+	t.Parallel()
 	db := &fakeDB{}
 	out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple","overwrite":true}`))
 	if err != nil {
@@ -177,6 +180,7 @@ func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
 }
 
 func TestInvokeRejectsBadEvents(t *testing.T) {
+	t.Parallel()
 	deep := strings.Repeat(`{"m":`, 33) + `1` + strings.Repeat(`}`, 33)
 	longName := strings.Repeat("n", 65536)
 	tests := []struct {
@@ -240,6 +244,7 @@ func TestInvokeRejectsBadEvents(t *testing.T) {
 }
 
 func TestInvokeItemSizeLimitBoundary(t *testing.T) {
+	t.Parallel()
 	// category(8)+"Fruit"(5) + item(4)+"Apple"(5) + time(4)+"2025-03-04T04:06:07Z"(20) + data(4) = 50 bytes
 	// besides the data value.
 	const fixed = 50
@@ -257,6 +262,7 @@ func TestInvokeItemSizeLimitBoundary(t *testing.T) {
 }
 
 func TestNumberRuleAcceptsDynamoDBsRange(t *testing.T) {
+	t.Parallel()
 	for _, n := range []string{
 		"0", "-0", "0.000", "0e999", "12345678901234567890123456789012345678", "1234567890123456789012345678901234567800000",
 		"9.9999999999999999999999999999999999999E+125", "-9.9999999999999999999999999999999999999E125",
@@ -269,6 +275,7 @@ func TestNumberRuleAcceptsDynamoDBsRange(t *testing.T) {
 }
 
 func TestItemSizeFollowsDynamoDBRules(t *testing.T) {
+	t.Parallel()
 	item := map[string]types.AttributeValue{
 		"s": s("héllo"),                                   // 1 + 6
 		"n": n("-123.45e10"),                              // 1 + (5+1)/2+1 = 1 + 4
@@ -284,6 +291,7 @@ func TestItemSizeFollowsDynamoDBRules(t *testing.T) {
 }
 
 func TestInvokeHonoursTheInvocationDeadline(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -299,6 +307,7 @@ func TestInvokeHonoursTheInvocationDeadline(t *testing.T) {
 // At the invocation's deadline Lambda stops the function and the invoker sees
 // only "Task timed out": the hint is delivered only if PutItem gives up first.
 func TestInvokeReturnsTheTimeoutHintBeforeTheInvocationDeadline(t *testing.T) {
+	t.Parallel()
 	deadline := time.Now().Add(time.Second) // Lambda's shortest timeout
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
@@ -314,6 +323,7 @@ func TestInvokeReturnsTheTimeoutHintBeforeTheInvocationDeadline(t *testing.T) {
 }
 
 func TestBeforeDeadlineKeepsAMargin(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := beforeDeadline(context.Background())
 	defer cancel()
 	if d, ok := ctx.Deadline(); ok {
@@ -344,6 +354,7 @@ func TestBeforeDeadlineKeepsAMargin(t *testing.T) {
 // cause or rule: no other attribute's value, nor its name (notLogged), nor
 // map keys inside a value, which the returned error does not carry either.
 func TestInvokeLogsJSONWithRequestIDAndOnlyTheKey(t *testing.T) {
+	t.Parallel()
 	const secret = "do-not-log-me"
 	nestedKeys := []string{"alice@example.com", "ssn-123-45-6789"}
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-123"})

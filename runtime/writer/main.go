@@ -4,7 +4,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"log/slog"
@@ -12,8 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
@@ -25,21 +22,12 @@ func main() {
 		logger.Error("cannot start", "error", err.Error())
 		os.Exit(1)
 	}
-	// The client's region is the table's, which may differ from the function's:
-	// a request signed for the wrong region is refused. AWS_ENDPOINT_URL_DYNAMODB
-	// is honoured by the SDK's configuration loading.
-	cfg, err := config.LoadDefaultConfig(context.Background(),
-		config.WithRegion(table.Region), config.WithRetryer(newRetryer))
-	if err != nil {
-		logger.Error("cannot start", "error", fmt.Sprintf("load AWS configuration: %v", err))
-		os.Exit(1)
-	}
 	// aws-lambda-go logs every error a handler returns with the standard
 	// logger; the handler has logged its own record already.
 	log.SetFlags(0)
 	log.SetOutput(&dropHandlerErrors{w: os.Stderr})
 	lambda.Start(&Handler{
-		DB:       dynamodb.NewFromConfig(cfg),
+		DB:       newClient(table.Region, os.Getenv),
 		TableARN: table.String(),
 		Log:      logger,
 		Now:      time.Now,

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseTableARN(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		wantErr string // empty: valid

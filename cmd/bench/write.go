@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// writeBench is the go test command that runs BenchmarkWrite, whose rounds
+// alternate the handler's path and a bare PutItem.
+var writeBench = []string{"test", "-count=1", "-run", "^$", "-bench", "^BenchmarkWrite$", "-benchtime", "100x", "./runtime/writer"}
+
+// write runs BenchmarkWrite and compares the medians of its two halves.
+func (b *bench) write(ctx context.Context) error {
+	cmd := exec.CommandContext(ctx, "go", writeBench...)
+	cmd.Dir = b.root
+	// CI=true: a missing moto_server fails the benchmark instead of skipping it.
+	cmd.Env = append(os.Environ(), "CI=true")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go %s: %v\n%s", strings.Join(writeBench, " "), err, out.Bytes())
+	}
+	results, err := parseWriteBench(out.Bytes())
+	if err != nil {
+		return err
+	}
+	h, bare := results["handler"], results["bare"]
+	b.rows = append(b.rows, row{
+		what: "per write: handler path vs bare PutItem, same moto_server", unit: "µs",
+		project: median(h.micros), floor: median(bare.micros), limit: 1.1,
+		command: "go " + strings.Join(writeBench, " "),
+	})
+	b.notes = append(b.notes, fmt.Sprintf("per write, allocations: handler path %.0f allocs (%.0f B), bare PutItem %.0f allocs (%.0f B); every round (handler / bare, µs): %s",
+		median(h.allocs), median(h.bytes), median(bare.allocs), median(bare.bytes), pairs(h.micros, bare.micros)))
+	return nil
+}
+
+// writeResults are one half's measurements, one per round.
+type writeResults struct {
+	micros, bytes, allocs []float64
+}
+
+// parseWriteBench reads lines such as
+//
+//	BenchmarkWrite/round=1/handler-2  100  5103370 ns/op  45564 B/op  462 allocs/op
+func parseWriteBench(out []byte) (map[string]*writeResults, error) {
+	results := map[string]*writeResults{"handler": {}, "bare": {}}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 8 || !strings.HasPrefix(f[0], "BenchmarkWrite/round=") {
+			continue
+		}
+		// The last element, without the -GOMAXPROCS suffix.
+		name, _, _ := strings.Cut(f[0][strings.LastIndex(f[0], "/")+1:], "-")
+		r, ok := results[name]
+		if !ok {
+			continue
+		}
+		var v [3]float64
+		for i, idx := range []int{2, 4, 6} {
+			x, err := strconv.ParseFloat(f[idx], 64)
+			if err != nil {
+				return nil, fmt.Errorf("benchmark line %q: %v", sc.Text(), err)
+			}
+			v[i] = x
+		}
+		r.micros, r.bytes, r.allocs = append(r.micros, v[0]/1000), append(r.bytes, v[1]), append(r.allocs, v[2])
+	}
+	if len(results["handler"].micros) == 0 || len(results["bare"].micros) == 0 {
+		return nil, fmt.Errorf("no BenchmarkWrite results in:\n%s", out)
+	}
+	return results, nil
+}
