@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -49,7 +48,7 @@ var local struct {
 	deniedMu sync.Mutex
 	denied   map[string]bool
 	stop     []func() error
-	logs     syncBuffer
+	logs     lambdalocal.SyncBuffer
 }
 
 func TestMain(m *testing.M) {
@@ -67,44 +66,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects the output of several processes at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// requireMoto skips (or, with CI=true, fails) when moto_server is missing.
-func requireMoto(tb testing.TB) {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("end-to-end test: skipped in -short mode")
-	}
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		msg := lambdalocal.ErrMotoMissing.Error()
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg + " (CI=true: the end-to-end tests must run)")
-		}
-		tb.Skip(msg + " (set CI=true to make this a failure)")
-	}
-}
-
 // deployment resets the local services and seeds them from the synthesized
 // templates: a clean deployment of the default configuration.
 func deployment(t *testing.T) {
 	t.Helper()
-	requireMoto(t)
+	lambdalocal.RequireMoto(t)
 	local.once.Do(func() { local.err = startServices() })
 	if local.err != nil {
 		t.Fatalf("start local services: %v\n%s", local.err, local.logs.String())

@@ -19,10 +19,10 @@ import (
 
 // startWriter starts the function with endpoint as its DynamoDB endpoint
 // and its own log; extraEnv replaces variables of WriterEnv.
-func startWriter(t *testing.T, endpoint string, extraEnv ...string) (*lambdalocal.Function, *syncBuffer) {
+func startWriter(t *testing.T, endpoint string, extraEnv ...string) (*lambdalocal.Function, *lambdalocal.SyncBuffer) {
 	t.Helper()
 	stack := localStack(t)
-	logs := &syncBuffer{}
+	logs := &lambdalocal.SyncBuffer{}
 	env := append(lambdalocal.WriterEnv(stack.TableARN, endpoint), extraEnv...)
 	fn, err := lambdalocal.StartFunction(context.Background(), local.bins, env, logs)
 	if err != nil {
@@ -56,7 +56,7 @@ func mustFail(t *testing.T, res lambdalocal.Result, errorType string, want ...st
 // loggedOnce checks that the function's output holds n records of
 // errorType, one per failed invocation: the handler's, and not the error
 // document aws-lambda-go would print again.
-func loggedOnce(t *testing.T, logs *syncBuffer, errorType string, n int) {
+func loggedOnce(t *testing.T, logs *lambdalocal.SyncBuffer, errorType string, n int) {
 	t.Helper()
 	out := logs.String()
 	if got := strings.Count(out, `"errorType":"`+errorType+`"`); got != n {

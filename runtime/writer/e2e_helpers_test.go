@@ -5,12 +5,10 @@ package main
 // moto_server on PATH: without it they skip, or fail when CI=true.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -33,7 +31,7 @@ var local struct {
 	dir   string
 	bins  lambdalocal.Binaries
 	stack *lambdalocal.Stack
-	logs  syncBuffer
+	logs  lambdalocal.SyncBuffer
 }
 
 func TestMain(m *testing.M) {
@@ -50,44 +48,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects the output of several processes at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// requireMoto skips (or, with CI=true, fails) when moto_server is missing.
-func requireMoto(tb testing.TB) {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("end-to-end test: skipped in -short mode")
-	}
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		msg := lambdalocal.ErrMotoMissing.Error()
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg + " (CI=true: the end-to-end tests must run)")
-		}
-		tb.Skip(msg + " (set CI=true to make this a failure)")
-	}
-}
-
 // localStack returns the shared moto_server + emulator stack, building and
 // starting it on first use. On failure the test shows the services' output.
 func localStack(tb testing.TB) *lambdalocal.Stack {
 	tb.Helper()
-	requireMoto(tb)
+	lambdalocal.RequireMoto(tb)
 	local.once.Do(func() {
 		local.bins, local.err = buildBinaries()
 		if local.err == nil {
