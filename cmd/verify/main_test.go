@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/verify"
 )
 
@@ -200,12 +200,7 @@ func TestAccessDenied(t *testing.T) {
 // deleted, and a drift fails it.
 func TestMakeVerify(t *testing.T) {
 	deployment(t)
-	if _, err := exec.LookPath("make"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("make is not installed (CI=true: make verify must run)")
-		}
-		t.Skip("make is not installed")
-	}
+	lambdalocal.RequireTools(t, "make")
 	makeVerify := func() (int, string) {
 		cmd := exec.Command("make", "--no-print-directory", "verify", "PROFILE_A=a", "PROFILE_B=b", "VERIFY_FLAGS=-write", "CDK_OUT="+local.assembly)
 		cmd.Dir = "../.."

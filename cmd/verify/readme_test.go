@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 )
 
 // operatorBlocks returns the sh blocks of the README's "From deploy to
@@ -100,14 +102,7 @@ func repoView(t *testing.T) string {
 // against the local services behind profiles a and b.
 func TestReadmeOperatorPath(t *testing.T) {
 	deployment(t)
-	for _, tool := range []string{"make", "aws"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI=true: the README path must run)", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	lambdalocal.RequireTools(t, "make", "aws")
 	realNpx, err := exec.LookPath("npx")
 	if err != nil {
 		t.Fatalf("npx: %v", err)

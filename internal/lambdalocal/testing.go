@@ -33,10 +33,23 @@ func RequireMoto(tb testing.TB) {
 	if testing.Short() {
 		tb.Skip("end-to-end test: skipped in -short mode")
 	}
-	if _, err := exec.LookPath("moto_server"); err != nil {
-		msg := ErrMotoMissing.Error()
+	RequireTools(tb, "moto_server")
+}
+
+// RequireTools skips a test when one of the named programs is not on PATH,
+// or, with CI=true, fails it, naming the program.
+func RequireTools(tb testing.TB, names ...string) {
+	tb.Helper()
+	for _, name := range names {
+		if _, err := exec.LookPath(name); err == nil {
+			continue
+		}
+		msg := name + " is not installed"
+		if name == "moto_server" {
+			msg = ErrMotoMissing.Error()
+		}
 		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg + " (CI=true: the end-to-end tests must run)")
+			tb.Fatal(msg + " (CI=true: this test must run)")
 		}
 		tb.Skip(msg + " (set CI=true to make this a failure)")
 	}
