@@ -12,6 +12,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -141,24 +145,31 @@ func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 	}
 }
 
-// cdk-nag checks the stacks the CLI selected (its report per stack shows
-// which it ran on): all of them in a plain `cdk synth`, only TableStack in
-// `cdk synth TableStack -e`.
+// With cdkNag on, cdk-nag checks the stacks the CLI selected (its report
+// per stack shows which it ran on): all of them in `make synth`, only
+// TableStack in `cdk synth TableStack -e -c cdkNag=true`. Without it, as in a
+// plain `cdk synth`, it checks none.
 func TestNagChecksTheSelectedStacks(t *testing.T) {
 	t.Parallel()
 	bin := appBinary(t)
 	for _, tt := range []struct {
+		nag      any
 		selected []any
 		want     string
 	}{
-		{[]any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv"},
-		{[]any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv"},
+		{"true", []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv"},
+		{true, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv"},
+		{nil, []any{"**"}, ""},
+		{"false", []any{"**"}, ""},
 	} {
 		ctx := cdkJSONContext(t)
 		ctx["aws:cdk:bundling-stacks"] = tt.selected
+		if tt.nag != nil {
+			ctx["cdkNag"] = tt.nag
+		}
 		stderr, code, outdir := runApp(t, bin, ctx)
 		if code != 0 {
-			t.Fatalf("selected %v: exit code = %d, stderr:\n%s", tt.selected, code, stderr)
+			t.Fatalf("cdkNag %v, selected %v: exit code = %d, stderr:\n%s", tt.nag, tt.selected, code, stderr)
 		}
 		reports, err := filepath.Glob(filepath.Join(outdir, "AwsSolutions-*-NagReport.csv"))
 		if err != nil {
@@ -169,7 +180,35 @@ func TestNagChecksTheSelectedStacks(t *testing.T) {
 			names = append(names, filepath.Base(r))
 		}
 		if got := strings.Join(names, " "); got != tt.want {
-			t.Errorf("selected %v: nag reports %q, want %q", tt.selected, got, tt.want)
+			t.Errorf("cdkNag %v, selected %v: nag reports %q, want %q", tt.nag, tt.selected, got, tt.want)
+		}
+	}
+}
+
+// A finding fails the synth when the checks run, and only then: a queue
+// that accepts plain HTTP (AwsSolutions-SQS4), with cdk.json's feature
+// flags (which put cdk-nag's annotations in the validation report).
+func TestNagFindingFailsTheSynth(t *testing.T) {
+	t.Parallel()
+	for _, nag := range []bool{true, false} {
+		outdir := t.TempDir()
+		ctx := cdkJSONContext(t)
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
+		stack := awscdk.NewStack(app, jsii.String("Planted"), nil)
+		awssqs.NewQueue(stack, jsii.String("Queue"), &awssqs.QueueProps{
+			Encryption: awssqs.QueueEncryption_SQS_MANAGED,
+		})
+		if nag {
+			checkSelectedStacks(app)
+		}
+		err := synth(func() error { app.Synth(nil); return nil })
+		report, _ := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
+		named := strings.Contains(string(report), "AwsSolutions-SQS4")
+		if nag && (err == nil || !named) {
+			t.Errorf("with the checks: synth error %v, report names AwsSolutions-SQS4: %v; want both", err, named)
+		}
+		if !nag && (err != nil || named) {
+			t.Errorf("without the checks: synth error %v, report names AwsSolutions-SQS4: %v; want neither", err, named)
 		}
 	}
 }

@@ -28,7 +28,7 @@ const (
 	KeyWriters      = "writers"
 )
 
-var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters, KeyTableEncryption, KeyOrganizationID, KeyAlarmEmail}
+var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters, KeyTableEncryption, KeyOrganizationID, KeyAlarmEmail, KeyCdkNag}
 
 // DefaultActions is what a writer is granted when its config names no
 // actions: the one call the writer function makes.
@@ -58,6 +58,10 @@ type Config struct {
 	// AlarmEmail, when set, is subscribed to the alarms of every stack.
 	// Default: the alarms exist with no action.
 	AlarmEmail string
+	// CdkNag applies cdk-nag's AwsSolutions pack to the stacks the CLI
+	// selected, so that a finding fails the synth. Default: off, which
+	// keeps a plain `cdk synth` fast; make synth and CI turn it on.
+	CdkNag bool
 }
 
 // Writer is one workload in another account that writes to the table.

@@ -11,6 +11,9 @@ const (
 	KeyTableEncryption = "tableEncryption"
 	KeyOrganizationID  = "organizationId"
 	KeyAlarmEmail      = "alarmEmail"
+	// KeyCdkNag turns cdk-nag's AwsSolutions checks on for the synth:
+	// true or false (the default). make synth, deploy and diff set it.
+	KeyCdkNag = "cdkNag"
 )
 
 // The table encryption settings.
@@ -50,7 +53,30 @@ func (c *Config) readOptions(context map[string]any) []error {
 	if c.TableEncryption == "" {
 		c.TableEncryption = EncryptionAWSOwned
 	}
+	var err error
+	if c.CdkNag, err = boolValue(context, KeyCdkNag); err != nil {
+		errs = append(errs, err)
+	}
 	return errs
+}
+
+// boolValue reads an optional true/false setting: a JSON boolean from
+// cdk.json, or the string "true" or "false" from -c key=value. Absent is
+// false.
+func boolValue(context map[string]any, key string) (bool, error) {
+	switch v := context[key].(type) {
+	case nil:
+		return false, nil
+	case bool:
+		return v, nil
+	case string:
+		if v == "true" || v == "false" {
+			return v == "true", nil
+		}
+		return false, fmt.Errorf("%s: got %q, want true or false", key, v)
+	default:
+		return false, fmt.Errorf("%s: got %s, want true or false", key, jsonKind(v))
+	}
 }
 
 // validateOptions checks the production settings.
