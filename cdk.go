@@ -1,6 +1,8 @@
 // Command cdk is the CDK app: it reads the configuration from the CDK
 // context, validates all of it, and only then defines and synthesizes the
-// table's stack and the writers' stacks.
+// table's stack and the writers' stacks. With the context's checks set (as
+// make synth, deploy and diff set it), cdk-nag and aws-cdk-lib's template
+// validation gate the synth.
 package main
 
 import (
@@ -25,24 +27,34 @@ func main() {
 }
 
 func run() error {
-	app := awscdk.NewApp(nil)
-	context, _ := app.Node().GetAllContext(nil).(map[string]interface{})
+	// Whether the template validation runs is a property of the App, and
+	// the context that decides it is read through an App: this first one
+	// only reads it and is never synthesized.
+	reader := awscdk.NewApp(&awscdk.AppProps{AutoSynth: jsii.Bool(false)})
+	context, _ := reader.Node().GetAllContext(nil).(map[string]interface{})
 	// config.Regions is aws-cdk-lib's region table, copied (a test keeps
 	// it equal): reading the facts through jsii takes a call per region.
 	cfg, err := config.FromContext(context, config.Regions)
 	if err != nil {
 		return fmt.Errorf("invalid configuration (cdk.json context or -c):\n%w", err)
 	}
+	app := awscdk.NewApp(appProps(cfg))
 	return synth(func() error {
 		if _, err := stacks.Build(app, cfg); err != nil {
 			return err
 		}
-		if cfg.CdkNag {
+		if cfg.Checks {
 			checkSelectedStacks(app)
 		}
 		app.Synth(nil)
 		return nil
 	})
+}
+
+// appProps are the App's properties for cfg: aws-cdk-lib's template
+// validation runs only with the checks on.
+func appProps(cfg config.Config) *awscdk.AppProps {
+	return &awscdk.AppProps{BuiltinCloudFormationValidation: jsii.Bool(cfg.Checks)}
 }
 
 // synth runs define and turns a failure that jsii raises as a panic (such as
@@ -58,13 +70,13 @@ func synth(define func() error) (err error) {
 }
 
 // checkSelectedStacks applies cdk-nag's AwsSolutions pack to every stack of
-// the app that the CLI selected, when the context sets cdkNag: an
-// AwsSolutions finding at error level fails synthesis, so `make synth`
-// (every stack selected, as in CI) gates every stack, including what users
-// add, and `make deploy` gates each stack it deploys. A stack the CLI did
-// not select (`cdk synth TableStack -e` leaves out WriterStack) is neither
-// bundled nor checked. Without cdkNag, as in a plain `cdk synth`, the rules
-// do not run: they load about forty aws-cdk-lib modules, most of a second.
+// the app that the CLI selected: an AwsSolutions finding at error level
+// fails synthesis, so `make synth` (every stack selected, as in CI) gates
+// every stack, including what users add, and `make deploy` gates each stack
+// it deploys. A stack the CLI did not select (`cdk synth TableStack -e`
+// leaves out WriterStack) is neither bundled nor checked. The rules load
+// about forty aws-cdk-lib modules, most of a second, which is why a plain
+// `cdk synth` (checks off) skips them.
 func checkSelectedStacks(app awscdk.App) {
 	nag := cdknag.NewAwsSolutionsChecks(nil)
 	for _, child := range *app.Node().Children() {

@@ -145,70 +145,89 @@ func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 	}
 }
 
-// With cdkNag on, cdk-nag checks the stacks the CLI selected (its report
-// per stack shows which it ran on): all of them in `make synth`, only
-// TableStack in `cdk synth TableStack -e -c cdkNag=true`. Without it, as in a
-// plain `cdk synth`, it checks none.
-func TestNagChecksTheSelectedStacks(t *testing.T) {
+// With checks on, cdk-nag checks the stacks the CLI selected (its report per
+// stack shows which it ran on: all of them in `make synth`, only TableStack
+// in `cdk synth TableStack -e -c checks=true`) and the template validation
+// runs (it writes its report). Without checks, as in a plain `cdk synth`,
+// neither runs.
+func TestChecksRunOnlyWhenAsked(t *testing.T) {
 	t.Parallel()
 	bin := appBinary(t)
 	for _, tt := range []struct {
-		nag      any
+		checks   any
 		selected []any
 		want     string
 	}{
-		{"true", []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv"},
-		{true, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv"},
+		{"true", []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
+		{true, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv validation-report.json"},
 		{nil, []any{"**"}, ""},
 		{"false", []any{"**"}, ""},
 	} {
 		ctx := cdkJSONContext(t)
 		ctx["aws:cdk:bundling-stacks"] = tt.selected
-		if tt.nag != nil {
-			ctx["cdkNag"] = tt.nag
+		if tt.checks != nil {
+			ctx["checks"] = tt.checks
 		}
 		stderr, code, outdir := runApp(t, bin, ctx)
 		if code != 0 {
-			t.Fatalf("cdkNag %v, selected %v: exit code = %d, stderr:\n%s", tt.nag, tt.selected, code, stderr)
+			t.Fatalf("checks %v, selected %v: exit code = %d, stderr:\n%s", tt.checks, tt.selected, code, stderr)
 		}
-		reports, err := filepath.Glob(filepath.Join(outdir, "AwsSolutions-*-NagReport.csv"))
-		if err != nil {
-			t.Fatal(err)
+		var reports []string
+		for _, pattern := range []string{"AwsSolutions-*-NagReport.csv", "validation-report.json"} {
+			found, err := filepath.Glob(filepath.Join(outdir, pattern))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range found {
+				reports = append(reports, filepath.Base(r))
+			}
 		}
-		var names []string
-		for _, r := range reports {
-			names = append(names, filepath.Base(r))
-		}
-		if got := strings.Join(names, " "); got != tt.want {
-			t.Errorf("cdkNag %v, selected %v: nag reports %q, want %q", tt.nag, tt.selected, got, tt.want)
+		if got := strings.Join(reports, " "); got != tt.want {
+			t.Errorf("checks %v, selected %v: reports %q, want %q", tt.checks, tt.selected, got, tt.want)
 		}
 	}
 }
 
-// A finding fails the synth when the checks run, and only then: a queue
-// that accepts plain HTTP (AwsSolutions-SQS4), with cdk.json's feature
-// flags (which put cdk-nag's annotations in the validation report).
-func TestNagFindingFailsTheSynth(t *testing.T) {
+// Each gate fails the synth on a finding when it runs, and only then: a
+// queue that accepts plain HTTP (cdk-nag's AwsSolutions-SQS4) and a queue
+// whose retention is below CloudFormation's minimum of 60 seconds (the
+// template validation), with cdk.json's feature flags, which make the
+// validation's findings errors and put cdk-nag's in its report.
+func TestEachCheckFailsTheSynthOnAFinding(t *testing.T) {
 	t.Parallel()
-	for _, nag := range []bool{true, false} {
-		outdir := t.TempDir()
-		ctx := cdkJSONContext(t)
-		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
-		stack := awscdk.NewStack(app, jsii.String("Planted"), nil)
-		awssqs.NewQueue(stack, jsii.String("Queue"), &awssqs.QueueProps{
-			Encryption: awssqs.QueueEncryption_SQS_MANAGED,
-		})
-		if nag {
-			checkSelectedStacks(app)
-		}
-		err := synth(func() error { app.Synth(nil); return nil })
-		report, _ := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
-		named := strings.Contains(string(report), "AwsSolutions-SQS4")
-		if nag && (err == nil || !named) {
-			t.Errorf("with the checks: synth error %v, report names AwsSolutions-SQS4: %v; want both", err, named)
-		}
-		if !nag && (err != nil || named) {
-			t.Errorf("without the checks: synth error %v, report names AwsSolutions-SQS4: %v; want neither", err, named)
+	for _, tt := range []struct {
+		gate  string
+		plant func(awscdk.Stack)
+		want  string
+	}{
+		{"cdk-nag", func(stack awscdk.Stack) {
+			awssqs.NewQueue(stack, jsii.String("Queue"), &awssqs.QueueProps{Encryption: awssqs.QueueEncryption_SQS_MANAGED})
+		}, "AwsSolutions-SQS4"},
+		{"template validation", func(stack awscdk.Stack) {
+			awssqs.NewCfnQueue(stack, jsii.String("Queue"), &awssqs.CfnQueueProps{MessageRetentionPeriod: jsii.Number(1)})
+		}, "MessageRetentionPeriod"},
+	} {
+		for _, on := range []bool{true, false} {
+			outdir := t.TempDir()
+			ctx := cdkJSONContext(t)
+			// The app's own properties, as with checks on (validation only)
+			// or off.
+			props := appProps(config.Config{Checks: on && tt.gate == "template validation"})
+			props.Context, props.Outdir = &ctx, jsii.String(outdir)
+			app := awscdk.NewApp(props)
+			tt.plant(awscdk.NewStack(app, jsii.String("Planted"), nil))
+			if on && tt.gate == "cdk-nag" {
+				checkSelectedStacks(app)
+			}
+			err := synth(func() error { app.Synth(nil); return nil })
+			report, _ := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
+			named := strings.Contains(string(report), tt.want)
+			if on && (err == nil || !named) {
+				t.Errorf("%s on: synth error %v, report names %s: %v; want both", tt.gate, err, tt.want, named)
+			}
+			if !on && (err != nil || named) {
+				t.Errorf("%s off: synth error %v, report names %s: %v; want neither", tt.gate, err, tt.want, named)
+			}
 		}
 	}
 }

@@ -27,6 +27,7 @@ type comparison struct {
 	what, command    string // command: what the row runs, when not the CLI
 	limit            float64
 	project, floor   []string // arguments after the CLI
+	floorEnv         []string // added to the floor's environment
 	projectT, floorT []timing
 }
 
@@ -43,24 +44,28 @@ func (b *bench) synth(ctx context.Context) error {
 			project: []string{"synth", "--quiet"}, floor: []string{"synth", "--quiet"}},
 		{what: "synth: `cdk synth TableStack -e --quiet`", limit: 1.10,
 			project: []string{"synth", "TableStack", "-e", "--quiet"}, floor: []string{"synth", "EmptyStack", "-e", "--quiet"}},
+		{what: "with the gates: `cdk synth -c checks=true --quiet` (as `make synth`), whole app", limit: 0,
+			project: []string{"synth", "-c", "checks=true", "--quiet"}, floor: []string{"synth", "--quiet"}},
+		{what: "like for like, no template validation on either side: `cdk synth --quiet`, whole app; the floor with `CDK_VALIDATION=false`", limit: 0,
+			project: []string{"synth", "--quiet"}, floor: []string{"synth", "--quiet"}, floorEnv: []string{"CDK_VALIDATION=false"}},
 		{what: "breakdown: the CLI alone, `cdk --version`", limit: 0,
 			project: []string{"--version"}, floor: []string{"--version"}},
 	}
 	// One untimed synth each: go run's cache, jsii's package cache and the
 	// function's asset are warm for every timed run, as in a re-synth.
 	for _, dir := range []string{b.root, floorDir} {
-		if _, err := b.runCDK(ctx, dir, "synth", "--quiet"); err != nil {
+		if _, err := b.runCDK(ctx, dir, nil, "synth", "--quiet"); err != nil {
 			return err
 		}
 	}
 	for round := range b.rounds {
 		for _, c := range comps {
 			for _, i := range order(round) {
-				dir, args, into := b.root, c.project, &c.projectT
+				dir, args, env, into := b.root, c.project, []string(nil), &c.projectT
 				if i == 1 {
-					dir, args, into = floorDir, c.floor, &c.floorT
+					dir, args, env, into = floorDir, c.floor, c.floorEnv, &c.floorT
 				}
-				t, err := b.runCDK(ctx, dir, args...)
+				t, err := b.runCDK(ctx, dir, env, args...)
 				if err != nil {
 					return err
 				}
@@ -94,7 +99,7 @@ func (b *bench) addTimings(c *comparison) {
 	}
 	command := c.command
 	if command == "" {
-		command = strings.Join(append(slices.Clone(cdk), c.project...), " ") + " (floor: " + strings.Join(append(slices.Clone(cdk), c.floor...), " ") + " in the empty app)"
+		command = strings.Join(append(slices.Clone(cdk), c.project...), " ") + " (floor: " + strings.Join(append(slices.Clone(c.floorEnv), append(slices.Clone(cdk), c.floor...)...), " ") + " in the empty app)"
 	}
 	b.rows = append(b.rows, row{
 		what: c.what, unit: "s", project: median(wall(c.projectT)), floor: median(wall(c.floorT)), limit: c.limit, command: command,
@@ -103,9 +108,9 @@ func (b *bench) addTimings(c *comparison) {
 		c.what, median(cpu(c.projectT)), median(cpu(c.floorT)), median(cpu(c.projectT))/median(cpu(c.floorT)), pairs(wall(c.projectT), wall(c.floorT))))
 }
 
-// runCDK runs the CLI in dir and times it.
-func (b *bench) runCDK(ctx context.Context, dir string, args ...string) (timing, error) {
-	return b.timeCmd(ctx, dir, nil, append(slices.Clone(cdk), args...)...)
+// runCDK runs the CLI in dir with env added, and times it.
+func (b *bench) runCDK(ctx context.Context, dir string, env []string, args ...string) (timing, error) {
+	return b.timeCmd(ctx, dir, env, append(slices.Clone(cdk), args...)...)
 }
 
 // timeCmd runs argv in dir with env added, and times it.

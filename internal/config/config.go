@@ -28,7 +28,7 @@ const (
 	KeyWriters      = "writers"
 )
 
-var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters, KeyTableEncryption, KeyOrganizationID, KeyAlarmEmail, KeyCdkNag}
+var contextKeys = []string{KeyTableAccount, KeyTableRegion, KeyTableName, KeyWriters, KeyTableEncryption, KeyOrganizationID, KeyAlarmEmail, KeyChecks}
 
 // DefaultActions is what a writer is granted when its config names no
 // actions: the one call the writer function makes.
@@ -58,10 +58,12 @@ type Config struct {
 	// AlarmEmail, when set, is subscribed to the alarms of every stack.
 	// Default: the alarms exist with no action.
 	AlarmEmail string
-	// CdkNag applies cdk-nag's AwsSolutions pack to the stacks the CLI
-	// selected, so that a finding fails the synth. Default: off, which
-	// keeps a plain `cdk synth` fast; make synth and CI turn it on.
-	CdkNag bool
+	// Checks runs the compliance gates in the synth: cdk-nag's AwsSolutions
+	// pack on the stacks the CLI selected, and aws-cdk-lib's template
+	// validation; a finding of either fails the synth. Default: off, which
+	// keeps a plain `cdk synth` fast; make synth, deploy and diff (and so CI)
+	// turn it on.
+	Checks bool
 }
 
 // Writer is one workload in another account that writes to the table.

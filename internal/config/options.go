@@ -11,9 +11,10 @@ const (
 	KeyTableEncryption = "tableEncryption"
 	KeyOrganizationID  = "organizationId"
 	KeyAlarmEmail      = "alarmEmail"
-	// KeyCdkNag turns cdk-nag's AwsSolutions checks on for the synth:
-	// true or false (the default). make synth, deploy and diff set it.
-	KeyCdkNag = "cdkNag"
+	// KeyChecks turns the synth's compliance gates on: cdk-nag's
+	// AwsSolutions checks and aws-cdk-lib's template validation. true or
+	// false (the default); make synth, deploy and diff set it.
+	KeyChecks = "checks"
 )
 
 // The table encryption settings.
@@ -54,7 +55,7 @@ func (c *Config) readOptions(context map[string]any) []error {
 		c.TableEncryption = EncryptionAWSOwned
 	}
 	var err error
-	if c.CdkNag, err = boolValue(context, KeyCdkNag); err != nil {
+	if c.Checks, err = boolValue(context, KeyChecks); err != nil {
 		errs = append(errs, err)
 	}
 	return errs

@@ -33,8 +33,8 @@ func TestOptionDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.CustomerManagedKey() || cfg.TableEncryption != "aws-owned" || cfg.OrganizationID != "" || cfg.AlarmEmail != "" || cfg.CdkNag {
-		t.Errorf("defaults = %+v, want aws-owned, no organization, no e-mail, no cdk-nag", cfg)
+	if cfg.CustomerManagedKey() || cfg.TableEncryption != "aws-owned" || cfg.OrganizationID != "" || cfg.AlarmEmail != "" || cfg.Checks {
+		t.Errorf("defaults = %+v, want aws-owned, no organization, no e-mail, no checks", cfg)
 	}
 	st := TablePolicy(cfg.Grants())["Statement"].([]any)[0].(map[string]any)
 	if _, ok := st["Condition"].(map[string]any)["StringEquals"]; ok {
@@ -57,9 +57,9 @@ func TestOptionErrors(t *testing.T) {
 		{[]any{KeyAlarmEmail, "ops"}, `alarmEmail: got "ops", want one e-mail address`},
 		{[]any{KeyAlarmEmail, "Ops <ops@example.com>"}, `alarmEmail: got "Ops <ops@example.com>", want one e-mail address`},
 		{[]any{"organisationId", "o-a1b2c3d4e5"}, `organisationId: unknown context key; did you mean "organizationId"?`},
-		{[]any{KeyCdkNag, "yes"}, `cdkNag: got "yes", want true or false`},
-		{[]any{KeyCdkNag, 1.0}, `cdkNag: got a number, want true or false`},
-		{[]any{"cdknag", true}, `cdknag: unknown context key; did you mean "cdkNag"?`},
+		{[]any{KeyChecks, "yes"}, `checks: got "yes", want true or false`},
+		{[]any{KeyChecks, 1.0}, `checks: got a number, want true or false`},
+		{[]any{"check", true}, `check: unknown context key; did you mean "checks"?`},
 	}
 	for _, tc := range cases {
 		_, err := FromContext(withContext(defaultContext(t), tc.kv...), Regions)
@@ -69,16 +69,16 @@ func TestOptionErrors(t *testing.T) {
 	}
 }
 
-// cdkNag comes as a JSON boolean from cdk.json and as a string from -c.
-func TestCdkNagSetting(t *testing.T) {
+// checks comes as a JSON boolean from cdk.json and as a string from -c.
+func TestChecksSetting(t *testing.T) {
 	t.Parallel()
 	for _, v := range []any{true, "true", false, "false"} {
-		cfg, err := FromContext(withContext(defaultContext(t), KeyCdkNag, v), Regions)
+		cfg, err := FromContext(withContext(defaultContext(t), KeyChecks, v), Regions)
 		if err != nil {
 			t.Fatalf("%v: %v", v, err)
 		}
-		if want := v == true || v == "true"; cfg.CdkNag != want {
-			t.Errorf("cdkNag %#v: CdkNag = %v, want %v", v, cfg.CdkNag, want)
+		if want := v == true || v == "true"; cfg.Checks != want {
+			t.Errorf("checks %#v: Checks = %v, want %v", v, cfg.Checks, want)
 		}
 	}
 }
