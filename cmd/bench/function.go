@@ -36,6 +36,20 @@ func (b *bench) floorModule(ctx context.Context) (string, error) {
 	return dir, floor.Function(ctx, b.root, dir)
 }
 
+// putItemFunction builds the smallest SDK writer for the host with the
+// project's flags, into dir/putitem.
+func (b *bench) putItemFunction(ctx context.Context, dir string) (string, error) {
+	module := filepath.Join(b.tmp, "putitem-function")
+	if err := floor.PutItemFunction(ctx, b.root, module); err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "putitem")
+	if err := gobuild.Build(ctx, gobuild.Options{ModuleRoot: module, Entry: ".", OutputDir: out, GOARCH: runtime.GOARCH, Log: b.log}); err != nil {
+		return "", err
+	}
+	return filepath.Join(out, "bootstrap"), nil
+}
+
 // buildPair builds the writer and the floor function for goarch with the
 // project's build flags, into dir/project and dir/floor.
 func (b *bench) buildPair(ctx context.Context, goarch, dir string) (project, floorBin string, err error) {
@@ -106,9 +120,17 @@ func (b *bench) init(ctx context.Context) error {
 		bootstrap, event string
 		wantErr          bool
 	}{{project, seedEvent, false}, {floorBin, seedEvent, false}, {project, invalidEvent, true}}
-	var times [3][]float64
+	putItem, err := b.putItemFunction(ctx, filepath.Join(b.tmp, "host"))
+	if err != nil {
+		return err
+	}
+	runs = append(runs, struct {
+		bootstrap, event string
+		wantErr          bool
+	}{putItem, seedEvent, false})
+	var times [4][]float64
 	for round := range b.rounds {
-		for _, i := range append(order(round), 2) {
+		for _, i := range append(order(round), 2, 3) {
 			r := runs[i]
 			ms, err := firstResponse(ctx, lambdalocal.Binaries{Bootstrap: r.bootstrap, RIE: bins.RIE}, env, r.event, r.wantErr, b.log)
 			if err != nil {
@@ -125,9 +147,17 @@ func (b *bench) init(ctx context.Context) error {
 		what: "breakdown: init, the writer rejecting an event (no PutItem)", unit: "ms",
 		project: median(times[2]), floor: median(times[1]),
 		command: "go run ./cmd/bench -only init (event " + invalidEvent + ")",
+	}, row{
+		what: "breakdown: init, the smallest function that writes with the SDK (one PutItem, no checks) vs the floor", unit: "ms",
+		project: median(times[3]), floor: median(times[1]),
+		command: "go run ./cmd/bench -only init (internal/floor's PutItem function: lambda.Start, dynamodb.New, one PutItem)",
+	}, row{
+		what: "breakdown: init, the writer vs that smallest SDK writer", unit: "ms",
+		project: median(times[0]), floor: median(times[3]),
+		command: "go run ./cmd/bench -only init",
 	})
-	b.notes = append(b.notes, fmt.Sprintf("init, every round (project / floor / project rejecting, ms): %s; %s",
-		pairs(times[0], times[1]), pairs(times[2], times[1])))
+	b.notes = append(b.notes, fmt.Sprintf("init, every round (project / floor, project rejecting / floor, smallest SDK writer / floor, ms): %s; %s; %s",
+		pairs(times[0], times[1]), pairs(times[2], times[1]), pairs(times[3], times[1])))
 	return nil
 }
 

@@ -1,7 +1,7 @@
 // Package floor writes the reference programs the benchmarks compare the
-// project with: a hello-world Go Lambda function and an empty Go CDK app,
-// each in a module of its own that uses this project's versions of its
-// dependencies.
+// project with: a hello-world Go Lambda function, the smallest function that
+// writes to DynamoDB, and an empty Go CDK app, each in a module of its own
+// that uses this project's versions of its dependencies.
 package floor
 
 import (
@@ -28,6 +28,49 @@ func main() {
 }
 `
 
+// putItemMain is the smallest function that writes one item with the SDK:
+// one PutItem of a fixed item into the table TABLE_ARN names, in its
+// region, with the environment's credentials and endpoint. No validation,
+// no retries of its own, no logging.
+const putItemMain = `package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+func main() {
+	table := os.Getenv("TABLE_ARN")
+	parsed, _ := arn.Parse(table)
+	options := dynamodb.Options{
+		Region: parsed.Region,
+		Credentials: aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: os.Getenv("AWS_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("AWS_SECRET_ACCESS_KEY"), SessionToken: os.Getenv("AWS_SESSION_TOKEN")}, nil
+		})),
+	}
+	if url := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"); url != "" {
+		options.BaseEndpoint = aws.String(url)
+	}
+	client := dynamodb.New(options)
+	lambda.Start(func(ctx context.Context) (string, error) {
+		_, err := client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]types.AttributeValue{
+			"category": &types.AttributeValueMemberS{Value: "Fruit"},
+			"item":     &types.AttributeValueMemberS{Value: "Apple"},
+		}})
+		if err != nil {
+			return "", err
+		}
+		return "ok", nil
+	})
+}
+`
+
 // appMain is a CDK app with one empty stack.
 const appMain = `package main
 
@@ -48,6 +91,13 @@ func main() {
 // package is the module root (entry ".").
 func Function(ctx context.Context, moduleRoot, dir string) error {
 	return writeModule(ctx, moduleRoot, dir, functionMain, "github.com/aws/aws-lambda-go")
+}
+
+// PutItemFunction writes the smallest DynamoDB-writing function's module
+// into dir; its main package is the module root (entry ".").
+func PutItemFunction(ctx context.Context, moduleRoot, dir string) error {
+	return writeModule(ctx, moduleRoot, dir, putItemMain, "github.com/aws/aws-lambda-go",
+		"github.com/aws/aws-sdk-go-v2", "github.com/aws/aws-sdk-go-v2/service/dynamodb", "github.com/aws/smithy-go")
 }
 
 // App writes the empty CDK app's module into dir, with a cdk.json that runs
