@@ -100,7 +100,11 @@ func (d Difference) String() string {
 	if d.Extra {
 		return fmt.Sprintf("extra access: %s can %s on %s, allowed by %s", d.Principal, d.Action, d.Table, d.Decision.allowedBy())
 	}
-	return fmt.Sprintf("missing access: %s cannot %s on %s: %s", d.Principal, d.Action, d.Table, d.Decision.why())
+	policy := "table policy"
+	if strings.HasPrefix(d.Action, "kms:") {
+		policy = "key policy"
+	}
+	return fmt.Sprintf("missing access: %s cannot %s on %s: %s", d.Principal, d.Action, d.Table, d.Decision.why(policy))
 }
 
 // Check evaluates every principal of the model, the declared principals and
@@ -479,21 +483,22 @@ func (d Decision) allowedBy() string {
 	return strings.Join(parts, " + ")
 }
 
-// why says why a request is denied.
-func (d Decision) why() string {
+// why says why a request is denied; policy names the resource policy
+// ("table policy" or "key policy").
+func (d Decision) why(policy string) string {
 	switch {
 	case d.CrossPartition:
 		return "the caller and the table are in different partitions, and no access crosses partitions"
 	case len(d.Denies) > 0:
 		return "explicitly denied by " + joinLocations(d.Denies)
 	case len(d.IdentityAllows) == 0 && len(d.ResourceAllows) == 0:
-		return "no identity policy and no table policy allows it"
+		return "no identity policy and no " + policy + " allows it"
 	case len(d.IdentityAllows) == 0 && !d.CrossAccount && d.AccountOnly:
-		return "the table policy names only the caller's account (" + joinLocations(d.ResourceAllows) + "), which leaves it to identity policies, and none allows it"
+		return "the " + policy + " names only the caller's account (" + joinLocations(d.ResourceAllows) + "), which leaves it to identity policies, and none allows it"
 	case len(d.IdentityAllows) == 0:
-		return "the table policy allows it (" + joinLocations(d.ResourceAllows) + ") but no identity policy does, and cross-account access needs both"
+		return "the " + policy + " allows it (" + joinLocations(d.ResourceAllows) + ") but no identity policy does, and cross-account access needs both"
 	default:
-		return "the identity policy allows it (" + joinLocations(d.IdentityAllows) + ") but the table policy does not, and cross-account access needs both"
+		return "the identity policy allows it (" + joinLocations(d.IdentityAllows) + ") but the " + policy + " does not, and cross-account access needs both"
 	}
 }
 

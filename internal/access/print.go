@@ -13,7 +13,7 @@ const (
 	codeMissing  = "MISSING!" // declared, not allowed
 	codeDeny     = "DENY"     // an explicit Deny matches
 	codeIdentity = "id"       // only the identity policy allows
-	codeResource = "tbl"      // only the table policy allows
+	codeResource = "tbl"      // only the table (or key) policy allows
 	codeNone     = "."        // nothing allows
 )
 
@@ -22,8 +22,8 @@ const legend = `Each cell is one request: principal (column), action (row), tabl
   EXTRA!    allowed but not declared: the check fails
   MISSING!  declared but denied: the check fails
   DENY      denied by an explicit Deny
-  id        denied: only the caller's identity policy allows it, and across accounts the table policy must allow it too
-  tbl       denied: only the table policy allows it, and the caller's identity policy does not
+  id        denied: only the caller's identity policy allows it, and across accounts the table (or key) policy must allow it too
+  tbl       denied: only the table (or key) policy allows it, and the caller's identity policy does not
   .         denied: no policy allows it
 Probe principals and probe tables are made up by the check to show who else could get in:
 witnesses of every kind of principal the table policies can admit (each account, ARN or
