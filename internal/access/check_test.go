@@ -170,6 +170,23 @@ func TestCheckAllowsExactlyTheDeclaredGrant(t *testing.T) {
 	}
 }
 
+// A declared writer without a role in the model is labelled with where the
+// roles were read: the templates, or the live accounts for verify.
+func TestWriterWithoutARoleNamesTheSource(t *testing.T) {
+	t.Parallel()
+	for source, want := range map[string]string{"": "declared writer, not in the templates", "the deployed accounts": "declared writer, not in the deployed accounts"} {
+		m := collectDir(t, testAssembly)
+		m.Roles, m.Source = nil, source
+		var out bytes.Buffer
+		if err := Check(m, itemsGrant).Print(&out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), itemsWriter+" ") || !strings.Contains(out.String(), want) {
+			t.Errorf("source %q: matrix lacks %q for %s:\n%s", source, want, itemsWriter, out.String())
+		}
+	}
+}
+
 // TestCheckFindsBrokenTemplates breaks the templates the way a careless edit
 // would, and expects the check to name the access that appears or vanishes.
 func TestCheckFindsBrokenTemplates(t *testing.T) {

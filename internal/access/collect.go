@@ -44,6 +44,9 @@ type Model struct {
 	Tables []*Table
 	// Keys are the customer-managed KMS keys of the templates.
 	Keys []*Key
+	// Source says where the roles were read, for the label of a declared
+	// writer the model has no role for. Default: "the templates".
+	Source string
 }
 
 // Collect reads the roles, identity policies, tables and table policies of

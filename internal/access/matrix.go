@@ -302,6 +302,10 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		seen[s.key()] = true
 		accounts[r.Account] = true
 	}
+	source := m.Source
+	if source == "" {
+		source = "the templates"
+	}
 	writerAccounts := map[string]string{} // account -> partition
 	for _, arn := range sortedKeys(writers) {
 		mm := arnAccount.FindStringSubmatch(arn)
@@ -310,7 +314,7 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		}
 		writerAccounts[mm[2]] = mm[1]
 		accounts[mm[2]] = true
-		if s := (Subject{Principal: Principal{Arn: arn, Account: mm[2], OrgID: orgs[arn]}, Label: "declared writer, not in the templates"}); !seen[s.key()] {
+		if s := (Subject{Principal: Principal{Arn: arn, Account: mm[2], OrgID: orgs[arn]}, Label: "declared writer, not in " + source}); !seen[s.key()] {
 			out = append(out, s)
 			seen[s.key()] = true
 		}

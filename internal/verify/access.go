@@ -10,7 +10,7 @@ import (
 // that could be read, against the grants the configuration declares. It
 // prints the same matrix as cmd/access.
 func (v *verifier) checkAccess(table *access.Table, writers []*liveWriter) {
-	model := &access.Model{Tables: []*access.Table{table}}
+	model := &access.Model{Tables: []*access.Table{table}, Source: "the deployed accounts (its role was not found, or could not be read)"}
 	for _, w := range writers {
 		if w.role != nil {
 			model.Roles = append(model.Roles, w.role)
