@@ -8,7 +8,8 @@
 //	go run ./cmd/access [-cdk-json cdk.json] [-c key=value]... [cdk.out]
 //
 // Pass the same -c overrides as to `cdk synth`. Exit codes: 0 the access is
-// exactly the declared one, 1 it differs, 2 the input could not be checked.
+// exactly the declared one, 1 it differs, 2 the input could not be checked
+// (including access the check cannot bound).
 package main
 
 import (
@@ -58,6 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, line := range append(result.policyMatches, result.policyDrift...) {
 		fmt.Fprintln(stdout, line)
+	}
+	if len(result.matrix.Unknown) > 0 {
+		fmt.Fprintf(stderr, "error: %d things the check cannot bound (CANNOT CHECK above)\n", len(result.matrix.Unknown))
+		return 2
 	}
 	if len(result.matrix.Differences) > 0 || len(result.policyDrift) > 0 {
 		return 1

@@ -27,6 +27,9 @@ type Template struct {
 	Resources map[string]Resource
 	// Parameters holds the names of the template's parameters.
 	Parameters map[string]bool
+	// Nested marks the AWS::CloudFormation::Stack resources whose nested
+	// template was read from the cloud assembly, by logical id.
+	Nested map[string]bool
 	// depth counts the intrinsics being resolved, to stop at a circular
 	// reference.
 	depth int
@@ -36,6 +39,7 @@ type Template struct {
 type Resource struct {
 	Type       string         `json:"Type"`
 	Properties map[string]any `json:"Properties"`
+	Metadata   map[string]any `json:"Metadata"`
 }
 
 // manifest is the part of a cloud assembly's manifest.json read here.
@@ -103,7 +107,11 @@ func LoadAssembly(dir string, partition func(region string) string) ([]*Template
 					return nil, fmt.Errorf("manifest artifact %q: region %q: partition unknown", name, region)
 				}
 			}
-			out = append(out, t)
+			withNested, err := readNested(dir, t)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, withNested...)
 		case "cdk:cloud-assembly":
 			nested, err := LoadAssembly(filepath.Join(dir, a.Properties.DirectoryName), partition)
 			if err != nil {
@@ -129,11 +137,18 @@ func loadTemplateFiles(dir string) ([]*Template, error) {
 	sort.Strings(files)
 	out := make([]*Template, 0, len(files))
 	for _, f := range files {
+		if strings.HasSuffix(f, ".nested.template.json") {
+			continue // read with its parent
+		}
 		t, err := readTemplate(f, strings.TrimSuffix(filepath.Base(f), ".template.json"))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		withNested, err := readNested(dir, t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, withNested...)
 	}
 	return out, nil
 }
@@ -158,6 +173,37 @@ func parseEnvironment(env string) (account, region string, err error) {
 	return account, region, nil
 }
 
+// readNested returns t and the templates of its nested stacks, read from
+// the cloud assembly in dir (the CDK writes each next to its parent and
+// names the file in the resource's aws:asset:path metadata). A nested
+// stack deploys to its parent's environment. A nested stack whose
+// template is not there stays unread, and Collect refuses it.
+func readNested(dir string, t *Template) ([]*Template, error) {
+	out := []*Template{t}
+	for _, logical := range sortedKeys(t.Resources) {
+		r := t.Resources[logical]
+		file, _ := r.Metadata["aws:asset:path"].(string)
+		if r.Type != "AWS::CloudFormation::Stack" || !strings.HasSuffix(file, ".template.json") || filepath.Base(file) != file {
+			continue
+		}
+		child, err := readTemplate(filepath.Join(dir, file), t.Stack+"/"+logical)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		child.Account, child.Region, child.Partition = t.Account, t.Region, t.Partition
+		t.Nested[logical] = true
+		nested, err := readNested(dir, child)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, nested...)
+	}
+	return out, nil
+}
+
 func readTemplate(path, stack string) (*Template, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -180,7 +226,7 @@ func ParseTemplate(stack string, data []byte) (*Template, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, err
 	}
-	t := &Template{Stack: stack, Resources: raw.Resources, Parameters: map[string]bool{}}
+	t := &Template{Stack: stack, Resources: raw.Resources, Parameters: map[string]bool{}, Nested: map[string]bool{}}
 	if t.Resources == nil {
 		t.Resources = map[string]Resource{}
 	}

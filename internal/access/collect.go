@@ -18,6 +18,9 @@ type Role struct {
 	Stack, Logical string
 	// Statements are those of every identity policy attached to the role.
 	Statements []Statement
+	// Trust is the role's trust policy: who may become the role. nil when
+	// it is not known (a role the templates only name).
+	Trust []Statement
 }
 
 // Table is a DynamoDB table (one replica of a global table).
@@ -44,6 +47,9 @@ type Model struct {
 	Tables []*Table
 	// Keys are the customer-managed KMS keys of the templates.
 	Keys []*Key
+	// Functions are the Lambda functions, with who may invoke or change
+	// them and what feeds them events.
+	Functions []*Function
 	// Source says where the roles were read, for the label of a declared
 	// writer the model has no role for. Default: "the templates".
 	Source string
@@ -66,6 +72,8 @@ func Collect(templates []*Template) (*Model, error) {
 				c.addManagedPolicy(t, logical, r)
 			case "AWS::KMS::Key":
 				c.addKey(t, logical, r)
+			case "AWS::Lambda::Function":
+				c.addFunction(t, logical, r)
 			}
 		}
 	}
@@ -85,13 +93,25 @@ func Collect(templates []*Template) (*Model, error) {
 				c.addTable(t, logical, r)
 			case "AWS::DynamoDB::GlobalTable":
 				c.addGlobalTable(t, logical, r)
+			case "AWS::Lambda::Permission":
+				c.addPermission(t, logical, r)
+			case "AWS::Lambda::EventSourceMapping":
+				c.addEventSource(t, logical, r)
+			case "AWS::Lambda::Url":
+				c.addURL(t, logical, r)
+			case "AWS::KMS::Key", "AWS::Lambda::Function":
+				// read in the first pass
+			default:
+				if why := unchecked(t, logical, r.Type); why != "" {
+					c.fail("%s/%s: %s %s, so the check cannot see who it lets reach the tables", t.Stack, logical, r.Type, why)
+				}
 			}
 		}
 	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	m := &Model{Tables: c.tables, Keys: c.keys}
+	m := &Model{Tables: c.tables, Keys: c.keys, Functions: c.functions}
 	for _, arn := range sortedKeys(c.roles) {
 		m.Roles = append(m.Roles, c.roles[arn])
 	}
@@ -105,6 +125,7 @@ type collector struct {
 	managed   map[string][]Statement // managed policy statements by ARN
 	tables    []*Table
 	keys      []*Key
+	functions []*Function
 	errs      []error
 }
 
@@ -126,6 +147,7 @@ func (c *collector) addRole(t *Template, logical string, r Resource) {
 		c.byLogical = map[[2]string]*Role{}
 	}
 	c.byLogical[[2]string{t.Stack, logical}] = role
+	role.Trust = c.trustPolicy(t, logical, r.Properties["AssumeRolePolicyDocument"])
 	policies, ok := r.Properties["Policies"]
 	if !ok {
 		return
@@ -144,6 +166,29 @@ func (c *collector) addRole(t *Template, logical string, r Resource) {
 		}
 		c.appendStatements(role, t, logical, path, pm["PolicyDocument"])
 	}
+}
+
+// trustPolicy resolves and parses a role's AssumeRolePolicyDocument.
+func (c *collector) trustPolicy(t *Template, logical string, doc any) []Statement {
+	where := fmt.Sprintf("%s/%s AssumeRolePolicyDocument", t.Stack, logical)
+	if doc == nil {
+		c.fail("%s: missing; every role needs a trust policy", where)
+		return nil
+	}
+	resolved, err := t.resolve(doc, where)
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return nil
+	}
+	stmts, err := ParsePolicy(resolved, TrustPolicy, Location{Stack: t.Stack, Resource: logical, Policy: "AssumeRolePolicyDocument"})
+	if err != nil {
+		c.errs = append(c.errs, err)
+		return nil
+	}
+	if stmts == nil {
+		stmts = []Statement{}
+	}
+	return stmts
 }
 
 // roleProperties are the AWS::IAM::Role properties whose effect on the

@@ -18,6 +18,9 @@ type condition struct {
 	qualifier string // "", "ForAnyValue" or "ForAllValues"
 	key       string // canonical key name
 	values    []string
+	// unknown marks a key the check does not know, in an Allow statement
+	// of a policy whose unknown conditions are taken to hold.
+	unknown bool
 }
 
 // conditionKeys are the keys the check knows, by lower-case name.
@@ -45,7 +48,9 @@ var baseOperators = map[string]string{
 	"ArnNotLike":                "ArnLike",
 }
 
-func parseConditions(v any) ([]condition, error) {
+// parseConditions reads a Condition block; with lenient, a key the check
+// does not know (and any operator on it) is kept as a condition that holds.
+func parseConditions(v any, lenient bool) ([]condition, error) {
 	block, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("Condition is %s, want an object", describe(v))
@@ -68,7 +73,7 @@ func parseConditions(v any) ([]condition, error) {
 			c.ifExists, name = true, rest
 		}
 		base, ok := baseOperators[name]
-		if !ok {
+		if !ok && !lenient {
 			return nil, fmt.Errorf("condition operator %q is not supported", op)
 		}
 		c.base, c.negated = base, strings.Contains(name, "Not")
@@ -83,8 +88,12 @@ func parseConditions(v any) ([]condition, error) {
 		sort.Strings(names)
 		for _, k := range names {
 			key, ok := conditionKeys[strings.ToLower(k)]
-			if !ok {
-				return nil, fmt.Errorf("Condition.%s: condition key %q is not supported", op, k)
+			if !ok || c.base == "" {
+				if !lenient {
+					return nil, fmt.Errorf("Condition.%s: condition key %q is not supported", op, k)
+				}
+				out = append(out, condition{op: op, key: k, unknown: true})
+				continue
 			}
 			values, err := stringList(keys[k], fmt.Sprintf("Condition.%s.%s", op, k), validConditionValue)
 			if err != nil {
@@ -108,6 +117,9 @@ func validConditionValue(s string) error {
 // holds evaluates the condition against the request's values for its key
 // (none when the request does not carry the key).
 func (c condition) holds(requestValues []string) bool {
+	if c.unknown {
+		return true
+	}
 	matchOne := func(v string) bool {
 		m := false
 		for _, p := range c.values {

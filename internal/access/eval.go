@@ -22,7 +22,20 @@ type Principal struct {
 	// account (aws:SourceAccount) rather than an IAM principal; Arn then
 	// only labels it.
 	ServiceFor string
+	// Service is the service principal's name ("lambda.amazonaws.com")
+	// when the caller is a service that a policy names; "" for a service
+	// that only a Principal of anyone admits.
+	Service string
+	// Federated is the identity provider of a caller that is a federated
+	// user (AssumeRoleWithWebIdentity or AssumeRoleWithSAML); Arn then only
+	// labels it.
+	Federated string
 }
+
+// isIAM reports whether the principal is an IAM principal (a role, a
+// user, a session or a root user) rather than a service or a federated
+// user of an identity provider.
+func (p Principal) isIAM() bool { return p.ServiceFor == "" && p.Service == "" && p.Federated == "" }
 
 // IsRoot reports whether the principal is an account's root user.
 func (p Principal) IsRoot() bool { return strings.HasSuffix(p.Arn, ":root") }
@@ -87,7 +100,7 @@ const implicitStack = "implicit"
 func Evaluate(req Request, identity, resource []Statement) Decision {
 	var d Decision
 	resourcePartition := arnPartition(req.Resource)
-	if req.Principal.ServiceFor != "" {
+	if !req.Principal.isIAM() {
 		return evaluateService(req, resource)
 	}
 	if arnPartition(req.Principal.Arn) != resourcePartition {
@@ -137,14 +150,23 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 	return d
 }
 
-// evaluateService decides a request of an AWS service principal: it has no
-// identity policies, so only a resource-policy statement whose principal is
-// anyone can let it in.
+// evaluateService decides a request of an AWS service principal or of a
+// federated user: neither has identity policies, so only a resource-policy
+// statement that names it, or whose principal is anyone, can let it in.
 func evaluateService(req Request, resource []Statement) Decision {
 	var d Decision
-	ctx := map[string][]string{"aws:SourceAccount": {req.Principal.ServiceFor}}
+	p := req.Principal
+	ctx := map[string][]string{}
+	if p.ServiceFor != "" {
+		ctx["aws:SourceAccount"] = []string{p.ServiceFor}
+	}
+	names := func(pp principalPattern) bool {
+		return pp.anyone ||
+			(p.Service != "" && strings.EqualFold(pp.service, p.Service)) ||
+			(p.Federated != "" && pp.federated == p.Federated)
+	}
 	for _, st := range resource {
-		if !slices.ContainsFunc(st.Principals, func(pp principalPattern) bool { return pp.anyone }) || !st.appliesTo(req, ctx) {
+		if !slices.ContainsFunc(st.Principals, names) || !st.appliesTo(req, ctx) {
 			continue
 		}
 		if st.Effect == Deny {

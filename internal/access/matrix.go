@@ -60,8 +60,16 @@ type Matrix struct {
 	// KeyExpected marks the declared key cells, indexed like KeyCells.
 	KeyExpected [][][][routes]bool
 	// Differences lists each cell whose outcome is not the declared one,
-	// and each declared grant on a table the templates do not define.
+	// each declared grant on a table the templates do not define, and
+	// each undeclared path to a role with access.
 	Differences []Difference
+	// Paths are the ways principals act as the roles with access: by their
+	// trust policies, and through the functions that run as them.
+	Paths []Path
+	// Unknown lists what the check could not bound, such as a role with
+	// access whose trust policy it cannot read; the check fails closed on
+	// any of them.
+	Unknown []string
 }
 
 // Difference is one (principal, action, table) triple that is allowed but
@@ -75,6 +83,9 @@ type Difference struct {
 	// Label says what a principal the check made up stands for; "" for the
 	// principals of the templates and the configuration.
 	Label string
+	// Via is set when the principal gets the access by acting as a role
+	// that has it: the path from the principal to that role.
+	Via string
 	// OneSided names the policy ("identity policy" or "table policy") that
 	// on its own allows a cross-account action the other side does not:
 	// no access today, but the two sides no longer come from one
@@ -90,6 +101,13 @@ func (d Difference) String() string {
 		}
 		return fmt.Sprintf("extra access: the %s alone allows %s to %s on %s (%s); the other side stops it today, but the two sides no longer grant the same actions",
 			d.OneSided, d.Principal, d.Action, d.Table, joinLocations(by))
+	}
+	if d.Via != "" {
+		s := fmt.Sprintf("extra access: %s can %s on %s via %s", d.Principal, d.Action, d.Table, d.Via)
+		if d.Label != "" {
+			s += " (" + d.Label + ")"
+		}
+		return s
 	}
 	if d.TableMissingFromTemplates {
 		return fmt.Sprintf("missing access: %s cannot %s on %s: no template defines that table", d.Principal, d.Action, d.Table)
@@ -164,6 +182,7 @@ func Check(m *Model, expected []config.Grant) *Matrix {
 	}
 	x.Differences = append(x.Differences, x.oneSided(want)...)
 	x.checkKeys(m, expected)
+	x.checkPaths(m, expected)
 	for _, k := range sortedTriples(want) {
 		if !tables[k[2]] {
 			x.Differences = append(x.Differences, Difference{Principal: k[0], Action: canonicalAction(k[1], x.Actions), Table: k[2], TableMissingFromTemplates: true})

@@ -3,6 +3,7 @@ package access
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -48,11 +49,29 @@ const (
 // Kind says whether a policy is attached to an identity or to a resource.
 type Kind int
 
-// The two kinds of policy the check evaluates.
+// The kinds of policy the check evaluates.
 const (
+	// IdentityPolicy is attached to a role.
 	IdentityPolicy Kind = iota
+	// ResourcePolicy is a table's or a key's policy: AWS principals only,
+	// every condition key known.
 	ResourcePolicy
+	// TrustPolicy is a role's trust policy: who may become the role. It
+	// may name AWS, Service and Federated principals.
+	TrustPolicy
+	// FunctionPolicy is a Lambda function's resource policy: who may
+	// invoke or change the function. It may name AWS and Service
+	// principals.
+	FunctionPolicy
 )
+
+// lenient reports whether an Allow statement of a policy of this kind may
+// carry condition keys the check does not know. Such a condition is taken
+// to hold: the statement admits at least whom it would admit without it,
+// so the check may report more access than there is, never less. A Deny
+// statement's unknown condition stays an error, since taking it to hold
+// would hide access.
+func (k Kind) lenient() bool { return k == TrustPolicy || k == FunctionPolicy }
 
 // Statement is one parsed and validated policy statement.
 type Statement struct {
@@ -150,20 +169,25 @@ func parseStatement(raw any, kind Kind, loc Location) (Statement, error) {
 	if st.Actions, st.NotActions, err = oneOf(m, "Action", "NotAction", validAction); err != nil {
 		return fail("%v", err)
 	}
-	if st.Resources, st.NotResources, err = oneOf(m, "Resource", "NotResource", validResource); err != nil {
+	_, hasResource := m["Resource"]
+	_, hasNotResource := m["NotResource"]
+	if kind == TrustPolicy && !hasResource && !hasNotResource {
+		// A trust policy is about its own role, and names no resource.
+		st.Resources = []string{"*"}
+	} else if st.Resources, st.NotResources, err = oneOf(m, "Resource", "NotResource", validResource); err != nil {
 		return fail("%v", err)
 	}
-	if kind == ResourcePolicy {
+	if kind != IdentityPolicy {
 		p, ok := m["Principal"]
 		if !ok {
 			return fail("Principal is missing from a resource policy statement")
 		}
-		if st.Principals, err = parsePrincipal(p); err != nil {
+		if st.Principals, err = parsePrincipal(p, kind); err != nil {
 			return fail("%v", err)
 		}
 	}
 	if c, ok := m["Condition"]; ok {
-		if st.Conditions, err = parseConditions(c); err != nil {
+		if st.Conditions, err = parseConditions(c, kind.lenient() && st.Effect == Allow); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -246,6 +270,13 @@ type principalPattern struct {
 	partition string
 	// arn is set when the entry names one IAM role or user.
 	arn string
+	// service is set when the entry names an AWS service principal, such
+	// as "lambda.amazonaws.com" (trust and function policies only).
+	service string
+	// federated is set when the entry names an identity provider (trust
+	// policies only): an OIDC or SAML provider ARN, or a web identity
+	// provider such as "cognito-identity.amazonaws.com".
+	federated string
 }
 
 var (
@@ -255,7 +286,16 @@ var (
 	sessionArn   = regexp.MustCompile(`^arn:aws[a-z-]*:sts::`)
 )
 
-func parsePrincipal(v any) ([]principalPattern, error) {
+// principalTypes are the Principal types each kind of resource policy may
+// name. DynamoDB rejects service principals in a table policy, and a key
+// policy naming one is outside what the check evaluates.
+var principalTypes = map[Kind][]string{
+	ResourcePolicy: {"AWS"},
+	TrustPolicy:    {"AWS", "Service", "Federated"},
+	FunctionPolicy: {"AWS", "Service"},
+}
+
+func parsePrincipal(v any, kind Kind) ([]principalPattern, error) {
 	if v == "*" {
 		return []principalPattern{{anyone: true}}, nil
 	}
@@ -264,13 +304,27 @@ func parsePrincipal(v any) ([]principalPattern, error) {
 		return nil, fmt.Errorf("Principal is %s, want \"*\" or {\"AWS\": ...}", describe(v))
 	}
 	var out []principalPattern
-	for k, val := range m {
-		if k != "AWS" {
-			return nil, fmt.Errorf("Principal type %q is not supported (only \"AWS\")", k)
+	for _, k := range sortedKeys(m) {
+		val := m[k]
+		if !slices.Contains(principalTypes[kind], k) {
+			return nil, fmt.Errorf("Principal type %q is not supported here (only %s)", k, quoteAll(principalTypes[kind]))
 		}
-		list, err := stringList(val, "Principal.AWS", func(string) error { return nil })
+		list, err := stringList(val, "Principal."+k, func(string) error { return nil })
 		if err != nil {
 			return nil, err
+		}
+		if k != "AWS" {
+			for _, s := range list {
+				if strings.ContainsAny(s, "*?") {
+					return nil, fmt.Errorf("Principal.%s %q: a wildcard is not a %s principal", k, s, strings.ToLower(k))
+				}
+				if k == "Service" {
+					out = append(out, principalPattern{service: s})
+				} else {
+					out = append(out, principalPattern{federated: s})
+				}
+			}
+			continue
 		}
 		for _, s := range list {
 			switch {
@@ -296,4 +350,12 @@ func parsePrincipal(v any) ([]principalPattern, error) {
 		return nil, fmt.Errorf("Principal is empty")
 	}
 	return out, nil
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }

@@ -101,6 +101,10 @@ func (x *Matrix) Print(w io.Writer) error {
 		p.printf("\n")
 	}
 	p.printKeys(x)
+	p.printPaths(x)
+	for _, u := range x.Unknown {
+		p.printf("CANNOT CHECK: %s\n", u)
+	}
 	if len(x.Differences) == 0 {
 		n := 0
 		for ti := range x.Expected {
@@ -207,4 +211,21 @@ func (p *printer) printf(format string, args ...any) {
 	if p.err == nil {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}
+}
+
+// printPaths lists who can act as each role with access, declared or not.
+func (p *printer) printPaths(x *Matrix) {
+	p.printf("Who can act as a role with access (its trust policy, the functions that run as it and what feeds them):\n")
+	if len(x.Paths) == 0 {
+		p.printf("  no one\n\n")
+		return
+	}
+	for _, path := range x.Paths {
+		what := "EXTRA!"
+		if path.Declared {
+			what = "declared: the writer's function runs as the role"
+		}
+		p.printf("  %s via %s: %s\n", path.Principal, path.Via, what)
+	}
+	p.printf("\n")
 }

@@ -60,6 +60,14 @@ func witnesses(m *Model, used map[string]bool, declared map[string]bool) []Subje
 		k.tableAccts[key.Account] = true
 		policies = append(policies, key.Policy)
 	}
+	// Who may become a role or make a function act gets what the role may
+	// do: the trust and function policies admit principals too.
+	for _, r := range m.Roles {
+		policies = append(policies, r.Trust)
+	}
+	for _, f := range m.Functions {
+		policies = append(policies, f.Policy)
+	}
 	for _, policy := range policies {
 		for _, st := range policy {
 			if st.Effect == Allow {
