@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/iamactions"
 )
 
 // cdkJSON is the app's cdk.json, seen from this package's directory.
@@ -547,6 +549,37 @@ func TestProductionOptions(t *testing.T) {
 				if !strings.Contains(stdout.String(), w) {
 					t.Errorf("output lacks %q:\n%s", w, tail(stdout.String(), 3000))
 				}
+			}
+		})
+	}
+}
+
+// TestEveryKeyActionIsEvaluated grants another account, in the key
+// policy, each action IAM defines on a key and a pattern IAM lists nothing
+// for: the evaluator (without the policy-text comparison) names each one.
+func TestEveryKeyActionIsEvaluated(t *testing.T) {
+	t.Parallel()
+	dir, _, cfg := assembly(t, "options")
+	patterns := map[string]string{"kms:*Grant": "kms:RevokeGrant", "kms:EnableKeyRotation": "kms:EnableKeyRotation", "kms:Future*": "kms:FutureAccessCheckWitness"}
+	for _, a := range iamactions.On(iamactions.KMS, "key") {
+		patterns[a] = a
+	}
+	for pattern, action := range patterns {
+		t.Run(pattern, func(t *testing.T) {
+			t.Parallel()
+			broken := copyAssembly(t, dir)
+			rewriteTemplate(t, filepath.Join(broken, "TableStack.template.json"), func(tmpl map[string]any) {
+				doc := onlyResource(t, tmpl, "AWS::KMS::Key")["KeyPolicy"].(map[string]any)
+				doc["Statement"] = append(doc["Statement"].([]any), map[string]any{"Effect": "Allow", "Action": pattern, "Resource": "*",
+					"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}})
+			})
+			want := "extra access: arn:aws:iam::333333333333:root can " + action + " directly on arn:aws:kms:us-east-1:111111111111:key/"
+			var got []string
+			for _, d := range checkDir(t, broken, cfg).Differences {
+				got = append(got, d.String())
+			}
+			if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, want) }) {
+				t.Errorf("differences lack %q; got:\n%s", want, strings.Join(got, "\n"))
 			}
 		})
 	}

@@ -18,14 +18,6 @@ type Key struct {
 	Document any
 }
 
-// KeyActions are the KMS actions the matrix evaluates on each key: what
-// DynamoDB calls on a caller's behalf, the other cryptographic actions, and
-// the key's administration.
-var KeyActions = []string{
-	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-	"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:DescribeKey",
-	"kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:DisableKey", "kms:ScheduleKeyDeletion",
-}
 
 // Each KMS request is evaluated twice: made through DynamoDB in the key's
 // region (kms:ViaService set, as when DynamoDB decrypts a table key for a
@@ -119,7 +111,7 @@ func (t *Template) sseSpec(spec any, where string) (sseKMS bool, keyID string, e
 // checkKeys evaluates every subject's KMS requests on every key, and
 // compares them with the declared key actions: each writer may use the key
 // of its table through DynamoDB in the key's region, for its grant's
-// KeyActions, and no one else may use any key at all.
+// grant's KeyActions, and no one else may use any key at all.
 func (x *Matrix) checkKeys(m *Model, expected []config.Grant) {
 	x.Keys = m.Keys
 	for _, key := range m.Keys {
@@ -136,9 +128,9 @@ func (x *Matrix) checkKeys(m *Model, expected []config.Grant) {
 		cells := make([][][routes]Decision, len(x.Subjects))
 		want := make([][][routes]bool, len(x.Subjects))
 		for si, s := range x.Subjects {
-			cells[si] = make([][routes]Decision, len(KeyActions))
-			want[si] = make([][routes]bool, len(KeyActions))
-			for ai, a := range KeyActions {
+			cells[si] = make([][routes]Decision, len(x.KeyActions))
+			want[si] = make([][routes]bool, len(x.KeyActions))
+			for ai, a := range x.KeyActions {
 				for route := range routes {
 					req := Request{Principal: s.Principal, Action: a, Resource: key.Arn, ResourceAccount: key.Account}
 					if route == viaDynamoDB {
@@ -171,7 +163,7 @@ func (p *printer) printKeys(x *Matrix) {
 			p.printf("%*s", width, fmt.Sprintf("[%d]", si+1))
 		}
 		p.printf("\n")
-		for ai, a := range KeyActions {
+		for ai, a := range x.KeyActions {
 			for route := range routes {
 				label := a + " direct"
 				if route == viaDynamoDB {
@@ -186,7 +178,7 @@ func (p *printer) printKeys(x *Matrix) {
 		}
 		p.printf("  (via DynamoDB: kms:ViaService %s)\n", via)
 		for si := range x.Subjects {
-			for ai, a := range KeyActions {
+			for ai, a := range x.KeyActions {
 				for route := range routes {
 					if d := x.KeyCells[ki][si][ai][route]; d.Allowed {
 						p.printf("  [%d] %s %s allowed by %s\n", si+1, a, routeName(route, via), d.allowedBy())

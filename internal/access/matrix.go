@@ -3,11 +3,12 @@ package access
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
-	"github.com/cross-account-dynamodb/cdk/internal/ddbactions"
+	"github.com/cross-account-dynamodb/cdk/internal/iamactions"
 )
 
 // Subject is one principal the matrix evaluates, with its identity
@@ -54,6 +55,10 @@ type Matrix struct {
 	Expected [][][]bool
 	// Keys are the customer-managed KMS keys of the templates.
 	Keys []*Key
+	// KeyActions are the KMS actions evaluated on each key: every action
+	// IAM defines on a key, and any action a policy names that IAM does not
+	// list (yet).
+	KeyActions []string
 	// KeyCells is indexed [key][subject][KeyActions index][route]: each KMS
 	// request made through DynamoDB in the key's region and made directly.
 	KeyCells [][][][routes]Decision
@@ -130,7 +135,7 @@ func (d Difference) String() string {
 // requests on an index of each table, and compares the allowed cells with
 // the declared grants.
 func Check(m *Model, expected []config.Grant) *Matrix {
-	x := &Matrix{Actions: actionColumns(expected)}
+	x := &Matrix{Actions: actionColumns(m, expected), KeyActions: keyActions(m)}
 	x.Subjects = subjects(m, expected)
 	x.Tables = append(append([]*Table{}, m.Tables...), probeTables(m, expected)...)
 
@@ -244,10 +249,11 @@ func sortedTriples(m map[[3]string]bool) [][3]string {
 	return out
 }
 
-// actionColumns is the fixed action list plus any declared action that is
-// not in it.
-func actionColumns(expected []config.Grant) []string {
-	cols := append(append([]string{}, ddbactions.Item...), ddbactions.Table...)
+// actionColumns are the DynamoDB actions evaluated on each table and its
+// indexes: every action IAM defines on a table or an index, any action a
+// policy names that IAM does not list, and any declared action.
+func actionColumns(m *Model, expected []config.Grant) []string {
+	cols := unlisted(m, "dynamodb", tableActions)
 	for _, g := range expected {
 		for _, a := range g.Actions {
 			if strings.ContainsAny(a, "*?") {
@@ -531,4 +537,53 @@ func joinLocations(ls []Location) string {
 		s[i] = l.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// tableActions are the actions IAM defines on a DynamoDB table or index,
+// from the Service Authorization Reference (package iamactions).
+var tableActions = slices.Compact(slices.Sorted(slices.Values(append(
+	iamactions.On(iamactions.DynamoDB, "table"), iamactions.On(iamactions.DynamoDB, "index")...))))
+
+// keyActions are the KMS actions evaluated on each key.
+func keyActions(m *Model) []string {
+	return unlisted(m, "kms", iamactions.On(iamactions.KMS, "key"))
+}
+
+// unlisted returns listed, plus a witness for each action pattern of the
+// service that a statement of the model names and that matches none of
+// listed: an action IAM does not list today is still evaluated, under the
+// name the pattern gives it (its wildcards filled).
+func unlisted(m *Model, service string, listed []string) []string {
+	out := slices.Clone(listed)
+	var policies [][]Statement
+	for _, t := range m.Tables {
+		policies = append(policies, t.Policy)
+	}
+	for _, k := range m.Keys {
+		policies = append(policies, k.Policy)
+	}
+	for _, r := range m.Roles {
+		policies = append(policies, r.Statements)
+	}
+	for _, policy := range policies {
+		for _, st := range policy {
+			for _, pattern := range append(slices.Clone(st.Actions), st.NotActions...) {
+				svc, _, _ := strings.Cut(pattern, ":")
+				if !strings.EqualFold(svc, service) || anyMatchesPattern(pattern, out) {
+					continue
+				}
+				out = append(out, service+":"+fillPattern(strings.SplitN(pattern, ":", 2)[1], "AccessCheckWitness"))
+			}
+		}
+	}
+	return out
+}
+
+func anyMatchesPattern(pattern string, actions []string) bool {
+	for _, a := range actions {
+		if wildcardMatch(pattern, a, true) {
+			return true
+		}
+	}
+	return false
 }

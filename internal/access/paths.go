@@ -179,7 +179,7 @@ func (x *Matrix) cellsOf(arn string) []grantCell {
 			}
 		}
 		for ki, k := range x.Keys {
-			for ai, a := range KeyActions {
+			for ai, a := range x.KeyActions {
 				for route := range routes {
 					if x.KeyCells[ki][si][ai][route].Allowed {
 						out = append(out, grantCell{a + " " + routeName(route, config.DynamoDBEndpoint(arnPartition(k.Arn), k.Region)), k.Arn})

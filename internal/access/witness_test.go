@@ -200,3 +200,44 @@ func TestFillAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryActionATablePolicyCanGrantIsEvaluated grants another account
+// each action IAM defines on a table or an index, one at a time, and
+// patterns that match actions IAM does not list: each is extra access,
+// named with its action.
+func TestEveryActionATablePolicyCanGrantIsEvaluated(t *testing.T) {
+	t.Parallel()
+	grant := func(action string) func(map[string]any) {
+		return func(tmpl map[string]any) {
+			appendTablePolicyStatement(tmpl, map[string]any{"Effect": "Allow", "Action": action, "Resource": "*",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}})
+		}
+	}
+	cases := map[string][]string{
+		"dynamodb:*Replica*":       {"dynamodb:CreateTableReplica", "dynamodb:DeleteTableReplica", "dynamodb:AssociateTableReplica"},
+		"dynamodb:*Kinesis*":       {"dynamodb:EnableKinesisStreamingDestination", "dynamodb:UpdateKinesisStreamingDestination"},
+		"dynamodb:FutureAction":    {"dynamodb:FutureAction"},
+		"dynamodb:Future*":         {"dynamodb:FutureAccessCheckWitness"},
+		"dynamodb:RestoreTable*":   {"dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableFromAwsBackup", "dynamodb:RestoreTableToPointInTime"},
+		"dynamodb:?mportTable":     {"dynamodb:ImportTable"},
+		"dynamodb:ExportTable*":    {"dynamodb:ExportTableToPointInTime"},
+		"dynamodb:StartAwsBackup*": {"dynamodb:StartAwsBackupJob"},
+	}
+	for _, a := range tableActions {
+		cases[a] = []string{a}
+	}
+	if len(cases) < 60 {
+		t.Fatalf("%d cases; the table actions from the Service Authorization Reference are missing", len(cases))
+	}
+	for pattern, actions := range cases {
+		t.Run(pattern, func(t *testing.T) {
+			t.Parallel()
+			x := Check(collectDir(t, mutatedAssembly(t, testAssembly, "TableStack", grant(pattern))), itemsGrant)
+			var want []string
+			for _, a := range actions {
+				want = append(want, "extra access: arn:aws:iam::333333333333:role/access-check-admin can "+a+" on "+itemsTable)
+			}
+			wantFailure(t, x, want)
+		})
+	}
+}
