@@ -160,13 +160,8 @@ func evaluateService(req Request, resource []Statement) Decision {
 	if p.ServiceFor != "" {
 		ctx["aws:SourceAccount"] = []string{p.ServiceFor}
 	}
-	names := func(pp principalPattern) bool {
-		return pp.anyone ||
-			(p.Service != "" && strings.EqualFold(pp.service, p.Service)) ||
-			(p.Federated != "" && pp.federated == p.Federated)
-	}
 	for _, st := range resource {
-		if !slices.ContainsFunc(st.Principals, names) || !st.appliesTo(req, ctx) {
+		if !slices.ContainsFunc(st.Principals, p.namedBy) || !st.appliesTo(req, ctx) {
 			continue
 		}
 		if st.Effect == Deny {
@@ -293,4 +288,46 @@ func anyMatch(patterns []string, value string, foldCase bool) bool {
 		}
 	}
 	return false
+}
+
+// callerKeys are the condition keys that say who calls, as opposed to how
+// (kms:ViaService) or on what.
+var callerKeys = map[string]bool{
+	"aws:PrincipalArn": true, "aws:PrincipalAccount": true, "aws:PrincipalOrgID": true,
+	"aws:PrincipalOrgPaths": true, "aws:SourceAccount": true, "kms:CallerAccount": true,
+}
+
+// admitsCaller reports whether the resource-policy statement st names p
+// (its Principal matches and every condition on who calls holds), whatever
+// the action and resource.
+func (st Statement) admitsCaller(p Principal, resourcePartition string) bool {
+	var ctx map[string][]string
+	if p.isIAM() {
+		if st.principalMatch(p, resourcePartition) == noMatch {
+			return false
+		}
+		ctx = requestContext(Request{Principal: p, Action: "kms:Decrypt"})
+	} else {
+		if !slices.ContainsFunc(st.Principals, p.namedBy) {
+			return false
+		}
+		ctx = map[string][]string{}
+		if p.ServiceFor != "" {
+			ctx["aws:SourceAccount"] = []string{p.ServiceFor}
+		}
+	}
+	for _, c := range st.Conditions {
+		if callerKeys[c.key] && !c.holds(ctx[c.key]) {
+			return false
+		}
+	}
+	return true
+}
+
+// namedBy reports whether a Principal entry names the service or
+// federated caller p.
+func (p Principal) namedBy(pp principalPattern) bool {
+	return pp.anyone ||
+		(p.Service != "" && strings.EqualFold(pp.service, p.Service)) ||
+		(p.Federated != "" && pp.federated == p.Federated)
 }

@@ -74,6 +74,7 @@ func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 		roles[r.Arn] = r
 	}
 	candidates := append(slices.Clone(x.Subjects), pathWitnesses(m, x.Subjects)...)
+	x.checkCoverage(m, candidates)
 	trustActions := iamactions.On(iamactions.STS, "role")
 	functionActions := iamactions.On(iamactions.Lambda, "function")
 
@@ -264,4 +265,37 @@ func pathWitnesses(m *Model, subjects []Subject) []Subject {
 		out = append(out, Subject{Principal: Principal{Arn: "federated users of " + fed, Federated: fed}, Label: "witness: users of identity provider " + fed, Probe: true})
 	}
 	return out
+}
+
+// checkCoverage fails closed on each Allow statement of a resource policy
+// (table, key, trust or function policy) that admits none of the
+// principals the check evaluates: the witnesses are built to meet every
+// pattern a statement names, so one that none meets is one the check
+// cannot tell whom it admits.
+func (x *Matrix) checkCoverage(m *Model, candidates []Subject) {
+	type policy struct {
+		partition  string
+		statements []Statement
+	}
+	var policies []policy
+	for _, t := range m.Tables {
+		policies = append(policies, policy{arnPartition(t.Arn), t.Policy})
+	}
+	for _, k := range m.Keys {
+		policies = append(policies, policy{arnPartition(k.Arn), k.Policy})
+	}
+	for _, r := range m.Roles {
+		policies = append(policies, policy{arnPartition(r.Arn), r.Trust})
+	}
+	for _, f := range m.Functions {
+		policies = append(policies, policy{arnPartition(f.Arn), f.Policy})
+	}
+	for _, p := range policies {
+		for _, st := range p.statements {
+			if st.Effect != Allow || slices.ContainsFunc(candidates, func(s Subject) bool { return st.admitsCaller(s.Principal, p.partition) }) {
+				continue
+			}
+			x.Unknown = append(x.Unknown, fmt.Sprintf("%s admits none of the principals the check can make up for its Principal and conditions, so it cannot tell whom the statement admits", st.Where))
+		}
+	}
 }

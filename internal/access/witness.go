@@ -37,6 +37,9 @@ type witnessKinds struct {
 	orgs        []string // organization IDs and ID patterns
 	orgPaths    []string // organization paths and path patterns
 	services    bool     // some statement admits anyone, AWS services included
+	// negated are the statements with a negated condition on who calls:
+	// each gets witnesses chosen to avoid what it excludes.
+	negated []Statement
 	tableAccts  map[string]bool
 	declaredArn map[string]bool
 }
@@ -107,6 +110,48 @@ func witnesses(m *Model, used map[string]bool, declared map[string]bool) []Subje
 			})
 		}
 	}
+	for _, st := range k.negated {
+		out = append(out, k.avoiding(st)...)
+	}
+	return out
+}
+
+// witnessNames are names tried, in order, for a principal that a
+// statement's negated conditions must not exclude: a negation can exclude
+// the check's usual names, not all of these at once unless it excludes
+// every name.
+var witnessNames = []string{witnessName, "w", "0", "Z_9", "a.b-c", "x+=,@"}
+
+// avoiding returns, for each principal form, the first made-up principal
+// in some account that statement st admits by its Principal and its
+// conditions on who calls (aws:PrincipalArn, aws:PrincipalAccount), so
+// that a negated pattern cannot hide everyone it lets in.
+func (k *witnessKinds) avoiding(st Statement) []Subject {
+	accounts := slices.Sorted(maps.Keys(k.accounts))
+	for d := '1'; d <= '9'; d++ {
+		if a := strings.Repeat(string(d), 12); !k.accounts[a] {
+			accounts = append(accounts, a)
+		}
+	}
+	var out []Subject
+	for form := range principalForms(k.partition, "") {
+	search:
+		for _, acct := range accounts {
+			for _, name := range witnessNames {
+				arn := strings.Replace(principalForms(k.partition, acct)[form], "*", name, 1)
+				p := Principal{Arn: arn, Account: acct}
+				if k.declaredArn[arn] || !st.admitsCaller(p, k.partition) {
+					continue
+				}
+				s := Subject{Principal: p, Label: "witness: principal that the negated conditions of " + st.Where.String() + " do not exclude", Probe: true}
+				if !k.tableAccts[acct] && !s.IsRoot() {
+					s.Identity = everythingOutside(acct)
+				}
+				out = append(out, s)
+				break search
+			}
+		}
+	}
 	return out
 }
 
@@ -127,6 +172,9 @@ func (k *witnessKinds) read(st Statement) {
 		}
 	}
 	for _, c := range st.Conditions {
+		if c.negated && (c.key == "aws:PrincipalArn" || c.key == "aws:PrincipalAccount") && !slices.ContainsFunc(k.negated, func(n Statement) bool { return n.Where == st.Where }) {
+			k.negated = append(k.negated, st)
+		}
 		for _, v := range c.values {
 			switch c.key {
 			case "aws:PrincipalAccount", "aws:SourceAccount":
@@ -172,7 +220,7 @@ func (k *witnessKinds) principalsIn(acct, fresh string) []Subject {
 		add(fmt.Sprintf("arn:%s:iam::%s:root", k.partition, acct), "probe: root user of "+acct)
 	}
 	for _, pattern := range k.arns {
-		if arn := fillArn(pattern, acct, k.partition); arn != "" {
+		for _, arn := range fillArn(pattern, acct, k.partition) {
 			add(arn, "witness: principal matching "+pattern)
 		}
 	}
@@ -200,23 +248,98 @@ func (k *witnessKinds) inOrganizations(p Subject) []Subject {
 	return out
 }
 
-// fillArn turns an ARN or ARN pattern of a principal into a concrete role,
-// user or root ARN in account acct and partition, or "" when the pattern
-// cannot name a principal of that account.
-func fillArn(pattern, acct, partition string) string {
-	f := strings.SplitN(pattern, ":", 6)
-	if len(f) != 6 || f[0] != "arn" {
-		return ""
+// principalForms are the shapes an IAM caller's aws:PrincipalArn takes in
+// account acct: a role (also for its sessions), a user, the root user and
+// a federated user (GetFederationToken). A "*" stands for any name.
+func principalForms(partition, acct string) []string {
+	return []string{
+		"arn:" + partition + ":iam::" + acct + ":role/*",
+		"arn:" + partition + ":iam::" + acct + ":user/*",
+		"arn:" + partition + ":iam::" + acct + ":root",
+		"arn:" + partition + ":sts::" + acct + ":federated-user/*",
 	}
-	if !wildcardMatch(f[1], partition, false) || !wildcardMatch(f[2], "iam", false) || !wildcardMatch(f[3], "", false) || !wildcardMatch(f[4], acct, false) {
-		return ""
+}
+
+// fillArn turns an ARN or a pattern of a principal (a Principal ARN, or a
+// value of aws:PrincipalArn, ARN-shaped or a plain glob) into each
+// concrete principal ARN of account acct that it matches: one for each
+// principal form the pattern can meet, its free parts named witnessName.
+func fillArn(pattern, acct, partition string) []string {
+	var out []string
+	for _, form := range principalForms(partition, acct) {
+		arn, ok := intersectGlobs(pattern, form)
+		if !ok || strings.HasSuffix(arn, "/") {
+			continue
+		}
+		out = append(out, arn)
 	}
-	resource := fillPattern(f[5], witnessName)
-	arn := fmt.Sprintf("arn:%s:iam::%s:%s", partition, acct, resource)
-	if !rootArn.MatchString(arn) && !principalArn.MatchString(arn) {
-		return ""
+	return out
+}
+
+// intersectGlobs finds a string that matches both patterns, where "*"
+// matches any run of characters and "?" any one: a search over pairs of
+// positions in the two patterns. Where both patterns take any run, it
+// puts witnessName there, so a made-up principal reads as one.
+func intersectGlobs(a, b string) (string, bool) {
+	failed := map[[2]int]bool{}
+	var walk func(i, j int) (string, bool)
+	walk = func(i, j int) (string, bool) {
+		if i == len(a) && j == len(b) {
+			return "", true
+		}
+		if failed[[2]int{i, j}] {
+			return "", false
+		}
+		starA, starB := i < len(a) && a[i] == '*', j < len(b) && b[j] == '*'
+		try := func(prefix string, ni, nj int) (string, bool) {
+			rest, ok := walk(ni, nj)
+			return prefix + rest, ok
+		}
+		if starA && starB {
+			if s, ok := try(witnessName, i+1, j+1); ok {
+				return s, true
+			}
+		}
+		if starA {
+			if s, ok := try("", i+1, j); ok {
+				return s, true
+			}
+		}
+		if starB {
+			if s, ok := try("", i, j+1); ok {
+				return s, true
+			}
+		}
+		// Consume one character that both sides accept.
+		if i < len(a) && j < len(b) && !(starA && starB) {
+			ca, cb := a[i], b[j]
+			var c byte
+			switch {
+			case ca != '*' && ca != '?':
+				c = ca
+			case cb != '*' && cb != '?':
+				c = cb
+			default:
+				c = 'x'
+			}
+			accepts := func(p byte) bool { return p == '*' || p == '?' || p == c }
+			if accepts(ca) && accepts(cb) {
+				ni, nj := i+1, j+1
+				if starA {
+					ni = i
+				}
+				if starB {
+					nj = j
+				}
+				if s, ok := try(string(c), ni, nj); ok {
+					return s, true
+				}
+			}
+		}
+		failed[[2]int{i, j}] = true
+		return "", false
 	}
-	return arn
+	return walk(0, 0)
 }
 
 // fillPattern replaces each "*" of a pattern with name and each "?" with

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -239,5 +240,112 @@ func TestEveryActionATablePolicyCanGrantIsEvaluated(t *testing.T) {
 			}
 			wantFailure(t, x, want)
 		})
+	}
+}
+
+// TestWitnessesAPolicyCannotDodge widens the table policy with principal
+// patterns that are not full IAM ARN patterns, that name other ARN forms,
+// or that exclude the check's usual witness names: each is extra access
+// naming a principal, or, where no principal meets the statement, a
+// statement the check says it cannot bound.
+func TestWitnessesAPolicyCannotDodge(t *testing.T) {
+	t.Parallel()
+	anyone := func(cond map[string]any) func(map[string]any) {
+		return func(tmpl map[string]any) {
+			appendTablePolicyStatement(tmpl, map[string]any{"Sid": "Widened", "Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*", "Principal": "*", "Condition": cond})
+		}
+	}
+	tests := []struct {
+		name    string
+		mutate  func(map[string]any)
+		want    []string // prefixes of differences
+		unknown string   // a prefix of Matrix.Unknown, when the check cannot bound it
+	}{
+		{
+			name:   "plain glob on aws:PrincipalArn",
+			mutate: anyone(map[string]any{"StringLike": map[string]any{"aws:PrincipalArn": "*writer*"}}),
+			want:   []string{"extra access: arn:aws:iam::999999999999:role/writer"},
+		},
+		{
+			name: "STS federated-user ARN",
+			mutate: func(tmpl map[string]any) {
+				appendTablePolicyStatement(tmpl, map[string]any{"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "*",
+					"Principal": map[string]any{"AWS": "333333333333"},
+					"Condition": map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:sts::333333333333:federated-user/*"}}})
+			},
+			want: []string{"extra access: arn:aws:sts::333333333333:federated-user/access-check-witness can dynamodb:PutItem on " + itemsTable},
+		},
+		{
+			name:   "IAM user by pattern",
+			mutate: anyone(map[string]any{"StringLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::333333333333:user/*"}}),
+			want:   []string{"extra access: arn:aws:iam::333333333333:user/access-check-witness can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name: "negated pattern that excludes the usual witness names",
+			mutate: anyone(map[string]any{"ArnNotLike": map[string]any{"aws:PrincipalArn": []any{
+				"arn:aws:iam::*:*access-check*", "arn:aws:iam::*:root", "arn:aws:iam::*:role/" + witnessName}}}),
+			want: []string{"extra access: arn:aws:iam::111111111111:role/w can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name: "negated account pattern that excludes every account the templates use",
+			mutate: anyone(map[string]any{
+				"StringNotLike": map[string]any{"aws:PrincipalAccount": []any{"1*", "2*", "9*"}},
+				"ArnNotLike":    map[string]any{"aws:PrincipalArn": "arn:aws:iam::*:*access-check*"}}),
+			want: []string{"extra access: arn:aws:iam::333333333333:role/w can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name:   "IfExists on aws:PrincipalArn",
+			mutate: anyone(map[string]any{"ArnLikeIfExists": map[string]any{"aws:PrincipalArn": "arn:aws:iam::444444444444:role/*"}}),
+			want:   []string{"extra access: arn:aws:iam::444444444444:role/access-check-witness can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name:   "ForAllValues on organization paths holds for callers outside any organization",
+			mutate: anyone(map[string]any{"ForAllValues:StringLike": map[string]any{"aws:PrincipalOrgPaths": "o-abc123def4/r-ab12/ou-ab12-*"}}),
+			want:   []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:GetItem on " + itemsTable},
+		},
+		{
+			name:    "a negation no made-up principal escapes",
+			mutate:  anyone(map[string]any{"StringNotLike": map[string]any{"aws:PrincipalArn": "*"}, "StringEquals": map[string]any{"aws:PrincipalAccount": "333333333333"}}),
+			unknown: `TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "Widened") admits none of the principals`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			x := Check(collectDir(t, mutatedAssembly(t, testAssembly, "TableStack", tc.mutate)), itemsGrant)
+			if tc.unknown != "" {
+				if len(x.Unknown) != 1 || !strings.HasPrefix(x.Unknown[0], tc.unknown) {
+					t.Errorf("Unknown = %q, want one starting %q", x.Unknown, tc.unknown)
+				}
+				return
+			}
+			if len(x.Unknown) != 0 {
+				t.Errorf("Unknown = %q, want none", x.Unknown)
+			}
+			wantFailure(t, x, tc.want)
+		})
+	}
+}
+
+func TestIntersectGlobs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		a, b, want string
+		ok         bool
+	}{
+		{"*writer*", "arn:aws:iam::1:role/*", "arn:aws:iam::1:role/writer" + witnessName, true},
+		{"arn:aws:iam::*:role/items-*", "arn:aws:iam::2:role/*", "arn:aws:iam::2:role/items-" + witnessName, true},
+		{"arn:aws:iam::3:user/*", "arn:aws:iam::2:user/*", "", false},
+		{"a?c", "*b*", "abc", true},
+		{"abc", "abd", "", false},
+		{"*", "*", witnessName, true},
+	} {
+		got, ok := intersectGlobs(tc.a, tc.b)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("intersectGlobs(%q, %q) = %q, %v; want %q, %v", tc.a, tc.b, got, ok, tc.want, tc.ok)
+		}
+		if ok && (!wildcardMatch(tc.a, got, false) || !wildcardMatch(tc.b, got, false)) {
+			t.Errorf("intersectGlobs(%q, %q) = %q, which does not match both", tc.a, tc.b, got)
+		}
 	}
 }
