@@ -18,7 +18,6 @@ type Key struct {
 	Document any
 }
 
-
 // Each KMS request is evaluated twice: made through DynamoDB in the key's
 // region (kms:ViaService set, as when DynamoDB decrypts a table key for a
 // caller), and made directly.

@@ -31,15 +31,15 @@ import (
 // between it and the table. In a table's account it has no identity
 // policy: there only a grant of the table policy itself lets it in.
 type witnessKinds struct {
-	partition   string
-	accounts    map[string]bool
-	arns        []string // role and user ARNs and ARN patterns
-	orgs        []string // organization IDs and ID patterns
-	orgPaths    []string // organization paths and path patterns
-	services    bool     // some statement admits anyone, AWS services included
+	partition string
+	accounts  map[string]bool
+	arns      []string // role and user ARNs and ARN patterns
+	orgs      []string // organization IDs and ID patterns
+	orgPaths  []string // organization paths and path patterns
+	services  bool     // some statement admits anyone, AWS services included
 	// negated are the statements with a negated condition on who calls:
 	// each gets witnesses chosen to avoid what it excludes.
-	negated []Statement
+	negated     []Statement
 	tableAccts  map[string]bool
 	declaredArn map[string]bool
 }
