@@ -85,6 +85,18 @@ func widenTrust(ctx context.Context, a, b aws.Config) error {
 	return err
 }
 
+// invokeFromAnotherAccount lets another account invoke the writer
+// function, which writes what it is sent.
+func invokeFromAnotherAccount(fn string) func(ctx context.Context, a, b aws.Config) error {
+	return func(ctx context.Context, a, b aws.Config) error {
+		_, err := lambda.NewFromConfig(b).AddPermission(ctx, &lambda.AddPermissionInput{
+			FunctionName: aws.String(fn), StatementId: aws.String("Console"),
+			Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("333333333333"),
+		})
+		return err
+	}
+}
+
 func changeRuntime(fn string) func(ctx context.Context, a, b aws.Config) error {
 	return func(ctx context.Context, a, b aws.Config) error {
 		_, err := lambda.NewFromConfig(b).UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
@@ -131,6 +143,13 @@ func TestDriftIsReported(t *testing.T) {
 		{"the role's trust policy widened", widenTrust, []string{
 			"FAIL   the trust policy of cross-account-items-writer differs from the synthesized one (lambda.amazonaws.com only)",
 			`statement not declared: {"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"}}`,
+			"FAIL   live access differs from the declared access: extra access: arn:aws:iam::222222222222:root can dynamodb:PutItem on " + table +
+				" via role arn:aws:iam::222222222222:role/cross-account-items-writer (its trust policy admits it for sts:AssumeRole",
+		}},
+		{"an invoke permission for another account on the function", invokeFromAnotherAccount(fn), []string{
+			"OK     function " + fn + ": 1 resource policy statements, 0 event source mappings, 0 URLs",
+			"FAIL   live access differs from the declared access: extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + table +
+				" via function live WriterStack/function/" + fn + " (its resource policy admits it for lambda:InvokeFunction",
 		}},
 		{"the function's runtime changed", changeRuntime(fn), []string{
 			`FAIL   function ` + fn + `: runtime is "provided.al2", want provided.al2023`,

@@ -299,6 +299,12 @@ func parsePrincipal(v any, kind Kind) ([]principalPattern, error) {
 	if v == "*" {
 		return []principalPattern{{anyone: true}}, nil
 	}
+	if s, isString := v.(string); isString && kind == FunctionPolicy {
+		// A Lambda permission's Principal is one string: an account, an
+		// IAM ARN or a service, and some readers of function policies
+		// return it as written.
+		v = lambdaPrincipal(s)
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("Principal is %s, want \"*\" or {\"AWS\": ...}", describe(v))

@@ -2,6 +2,9 @@ package verify
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -26,13 +30,28 @@ func writesItems(w config.Writer) bool {
 }
 
 // checkFunction finds the functions that run as the writer's role (the
-// function has no fixed name; its role has) and checks each one's
-// configuration.
-func (v *verifier) checkFunction(ctx context.Context, c aws.Config, w config.Writer) []functionRef {
-	found, ok := v.functionsWithRole(ctx, lambda.NewFromConfig(c), w)
+// function has no fixed name; its role has), checks each one's
+// configuration, and reads who can make each one act, for the access
+// check.
+func (v *verifier) checkFunction(ctx context.Context, c aws.Config, w config.Writer) ([]functionRef, []*access.Function) {
+	client := lambda.NewFromConfig(c)
+	found, ok := v.functionsWithRole(ctx, client, w)
 	if !ok {
-		return nil
+		return nil, nil
 	}
+	var live []*access.Function
+	for _, f := range found {
+		if fn, ok := v.functionAccess(ctx, client, functionRef{Name: aws.ToString(f.FunctionName), Arn: aws.ToString(f.FunctionArn)}, w); ok {
+			live = append(live, fn)
+		}
+	}
+	return v.checkWriterFunctions(found, w), live
+}
+
+// checkWriterFunctions checks that a writer with dynamodb:PutItem has one
+// function as WriterStack deploys it, and returns the functions for the
+// write probe.
+func (v *verifier) checkWriterFunctions(found []lambdatypes.FunctionConfiguration, w config.Writer) []functionRef {
 	if !writesItems(w) {
 		if len(found) == 0 {
 			v.ok("no function, as expected for a writer without dynamodb:PutItem")
@@ -59,6 +78,59 @@ func (v *verifier) checkFunction(ctx context.Context, c aws.Config, w config.Wri
 		refs = append(refs, functionRef{Name: aws.ToString(f.FunctionName), Arn: aws.ToString(f.FunctionArn)})
 	}
 	return refs
+}
+
+// functionAccess reads what decides who can make a function act: its
+// resource policy, its event source mappings and its URL, for the access
+// check. ok is false when one of them could not be read.
+func (v *verifier) functionAccess(ctx context.Context, client *lambda.Client, f functionRef, w config.Writer) (*access.Function, bool) {
+	fn := &access.Function{Arn: f.Arn, Account: w.Account, Region: w.Region, Stack: "live " + w.StackName(), Logical: "function/" + f.Name, RoleArn: w.RoleArn()}
+	var missing *lambdatypes.ResourceNotFoundException
+	policy, err := client.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(f.Name)})
+	switch {
+	case errors.As(err, &missing):
+		// no resource policy: no one is let in by it
+	case err != nil:
+		v.readFailed(w.Account, w.Region, "lambda:GetPolicy", f.Arn, err)
+		return nil, false
+	default:
+		var doc any
+		if err := json.Unmarshal([]byte(aws.ToString(policy.Policy)), &doc); err != nil {
+			v.cannot("the resource policy of function %s is not JSON: %v", f.Name, err)
+			return nil, false
+		}
+		where := access.Location{Stack: fn.Stack, Resource: fn.Logical, Policy: "resource policy"}
+		if fn.Policy, err = access.ParsePolicy(doc, access.FunctionPolicy, where); err != nil {
+			v.cannot("cannot evaluate the resource policy of function %s: %v", f.Name, err)
+			return nil, false
+		}
+	}
+	pages := lambda.NewListEventSourceMappingsPaginator(client, &lambda.ListEventSourceMappingsInput{FunctionName: aws.String(f.Name)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			v.readFailed(w.Account, w.Region, "lambda:ListEventSourceMappings", f.Arn, err)
+			return nil, false
+		}
+		for _, m := range page.EventSourceMappings {
+			source := aws.ToString(m.EventSourceArn)
+			if source == "" {
+				source = "a self-managed event source"
+			}
+			fn.Sources = append(fn.Sources, access.EventSource{Where: access.Location{Stack: fn.Stack, Resource: "event-source-mapping/" + aws.ToString(m.UUID)}, Arn: source})
+		}
+	}
+	url, err := client.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String(f.Name)})
+	switch {
+	case errors.As(err, &missing):
+	case err != nil:
+		v.readFailed(w.Account, w.Region, "lambda:GetFunctionUrlConfig", f.Arn, err)
+		return nil, false
+	default:
+		fn.URLs = append(fn.URLs, fmt.Sprintf("%s (AuthType %s)", aws.ToString(url.FunctionUrl), url.AuthType))
+	}
+	v.ok("function %s: %d resource policy statements, %d event source mappings, %d URLs", f.Name, len(fn.Policy), len(fn.Sources), len(fn.URLs))
+	return fn, true
 }
 
 func (v *verifier) functionsWithRole(ctx context.Context, client *lambda.Client, w config.Writer) ([]lambdatypes.FunctionConfiguration, bool) {

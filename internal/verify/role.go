@@ -23,6 +23,9 @@ type liveWriter struct {
 	role *access.Role
 	// functions are the functions that run as the writer's role.
 	functions []functionRef
+	// access are those functions with who can make them act, for the
+	// access check.
+	access []*access.Function
 }
 
 // functionRef names one live function.
@@ -39,7 +42,7 @@ func (v *verifier) checkWriter(ctx context.Context, w config.Writer, synth *synt
 		return lw
 	}
 	lw.role = v.checkRole(ctx, iam.NewFromConfig(c), w, synth)
-	lw.functions = v.checkFunction(ctx, c, w)
+	lw.functions, lw.access = v.checkFunction(ctx, c, w)
 	return lw
 }
 
@@ -68,13 +71,20 @@ func (v *verifier) checkRole(ctx context.Context, client *iam.Client, w config.W
 		v.cannot("role %s has the permissions boundary %s, which the access check does not evaluate; WriterStack sets none", arn, aws.ToString(b.PermissionsBoundaryArn))
 		return nil
 	}
+	role := &access.Role{Principal: access.Principal{Arn: arn, Account: w.Account}, Region: w.Region, Stack: "live " + w.StackName(), Logical: "role/" + w.RoleName}
+	// The access check evaluates the live trust policy: whoever it admits
+	// can do what the role can. A trust policy it cannot read leaves
+	// Trust nil, which the check reports as a role it cannot bound.
 	if trust, err := decodePolicy(out.Role.AssumeRolePolicyDocument); err != nil {
 		v.cannot("the trust policy of %s: %v", arn, err)
 	} else {
 		v.comparePolicy("the trust policy of "+w.RoleName, "the synthesized one (lambda.amazonaws.com only)", trust, synth.trust[w.RoleArn()],
 			"someone else may now assume the writer's role; redeploy "+w.StackName())
+		where := access.Location{Stack: role.Stack, Resource: role.Logical, Policy: "trust policy"}
+		if role.Trust, err = access.ParsePolicy(trust, access.TrustPolicy, where); err != nil {
+			v.cannot("cannot evaluate the trust policy of %s: %v", arn, err)
+		}
 	}
-	role := &access.Role{Principal: access.Principal{Arn: arn, Account: w.Account}, Region: w.Region, Stack: "live " + w.StackName(), Logical: "role/" + w.RoleName}
 	inline, ok1 := v.inlineStatements(ctx, client, w)
 	managed, ok2 := v.managedStatements(ctx, client, w)
 	if !ok1 || !ok2 {
