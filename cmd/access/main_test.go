@@ -141,6 +141,24 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			if strings.Join(allowed, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("allowed cells:\n%s\nwant exactly:\n%s", strings.Join(allowed, "\n"), strings.Join(tc.want, "\n"))
 			}
+			// Each writer role is acted as by the Lambda service only, as
+			// declared, and nothing is left unbounded.
+			if len(x.Unknown) != 0 {
+				t.Errorf("the check cannot bound: %v", x.Unknown)
+			}
+			roles := map[string]bool{}
+			for _, w := range cfg.Writers {
+				roles[w.RoleArn()] = true
+			}
+			for _, p := range x.Paths {
+				if !p.Declared || p.Principal != "lambda.amazonaws.com" || !roles[p.Role] {
+					t.Errorf("path %+v; want only the Lambda service's declared trust on each writer role", p)
+				}
+				delete(roles, p.Role)
+			}
+			if len(roles) != 0 {
+				t.Errorf("no declared Lambda trust shown for %v", roles)
+			}
 			// Every writer and the probes are rows; every item and table
 			// action is a column.
 			if len(x.Subjects) < len(cfg.Writers)+5 || len(x.Actions) < 30 || cells < 300 {
@@ -544,6 +562,61 @@ func TestProductionOptions(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			if code := run(append(args, broken), &stdout, &stderr); code != 1 {
 				t.Fatalf("exit code %d, want 1; stderr %s", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, tail(stdout.String(), 3000))
+				}
+			}
+		})
+	}
+}
+
+// TestPathsToTheWriterFailTheCheck widens the synthesized writer stack
+// where the table policy does not see it, the role's trust policy and the
+// function's permissions, and checks the command's output and exit codes:
+// 1 naming the extra access and its path, and 2 for a statement the check
+// cannot bound.
+func TestPathsToTheWriterFailTheCheck(t *testing.T) {
+	t.Parallel()
+	dir, _, _ := assembly(t, "default")
+	const (
+		table  = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+		writer = "arn:aws:iam::222222222222:role/cross-account-items-writer"
+	)
+	trust := func(tmpl map[string]any) map[string]any {
+		return onlyResource(t, tmpl, "AWS::IAM::Role")["AssumeRolePolicyDocument"].(map[string]any)
+	}
+	tests := []struct {
+		name   string
+		mutate func(tmpl map[string]any)
+		code   int
+		want   []string
+	}{
+		{"another account trusted on the writer role", func(tmpl map[string]any) {
+			doc := trust(tmpl)
+			doc["Statement"] = append(doc["Statement"].([]any), map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}})
+		}, 1, []string{"extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + table + " via role " + writer + " (its trust policy admits it for sts:AssumeRole"}},
+		{"another account may invoke the writer function", func(tmpl map[string]any) {
+			tmpl["Resources"].(map[string]any)["Invoke"] = map[string]any{"Type": "AWS::Lambda::Permission", "Properties": map[string]any{
+				"Action": "lambda:InvokeFunction", "Principal": "333333333333",
+				"FunctionName": map[string]any{"Fn::GetAtt": []any{"WriterFunction9FC85C31", "Arn"}}}}
+		}, 1, []string{"extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + table + " via function WriterStack/WriterFunction9FC85C31 (its resource policy admits it for lambda:InvokeFunction"}},
+		{"a trust statement no witness meets", func(tmpl map[string]any) {
+			doc := trust(tmpl)
+			doc["Statement"] = append(doc["Statement"].([]any), map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*",
+				"Condition": map[string]any{"StringNotLike": map[string]any{"aws:PrincipalArn": "*"}, "StringEquals": map[string]any{"aws:PrincipalAccount": "333333333333"}}})
+		}, 2, []string{"CANNOT CHECK: WriterStack/Role1ABCC5F0 AssumeRolePolicyDocument statement 1 admits none of the principals"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			broken := copyAssembly(t, dir)
+			rewriteTemplate(t, filepath.Join(broken, "WriterStack.template.json"), tc.mutate)
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"-cdk-json", cdkJSON, broken}, &stdout, &stderr); code != tc.code {
+				t.Fatalf("exit code %d, want %d; stderr: %s", code, tc.code, stderr.String())
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(stdout.String(), w) {
