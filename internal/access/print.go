@@ -26,13 +26,17 @@ const legend = `Each cell is one request: principal (column), action (row), tabl
   tbl       denied: only the table (or key) policy allows it, and the caller's identity policy does not
   .         denied: no policy allows it
 Probe principals and probe tables are made up by the check to show who else could get in:
-witnesses of every kind of principal the table policies can admit (each account, ARN or
-pattern, organization and path their principals and conditions name, and an account no
-template uses), other roles of the writers' accounts, and roles of the table's account.
+witnesses of every kind of principal the table, key, trust and function policies can admit
+(each account, ARN or pattern, organization and path their principals and conditions name,
+and an account no template uses), other roles of the writers' accounts, and roles of the
+table's account.
 Below each table, its indexes: the same requests on a made-up index of the table. No index
 access is declared, so any allowed index request fails the check.
 A table encrypted with a customer-managed key adds a block for the key: each KMS action made
 through DynamoDB in the key's region (kms:ViaService) and made directly.
+After the tables and keys: who can act as each role with access, through its trust policy
+or a function that runs as it (its permissions, its event sources); each one the
+configuration does not declare gets all of the role's access, as extra access.
 Not shown: the table account's root user and its other IAM principals, which that account's own identity policies govern.
 `
 
