@@ -38,17 +38,10 @@ func (f *Function) Name() string { return f.Stack + "/" + f.Logical }
 
 func (c *collector) addFunction(t *Template, logical string, r Resource) {
 	where := t.Stack + "/" + logical
-	if t.Account == "" || t.Region == "" || t.Partition == "" {
-		c.fail("%s: function's account or region unknown (no environment in the cloud assembly manifest)", where)
-		return
-	}
-	name, ok, err := t.nameProp(logical, "FunctionName", where)
+	arn, err := t.functionArn(logical, where)
 	if err != nil {
 		c.errs = append(c.errs, err)
 		return
-	}
-	if !ok {
-		name = t.opaque(logical, "Ref")
 	}
 	role, err := t.resolveString(r.Properties["Role"], where+" Role")
 	if err != nil {
@@ -56,9 +49,27 @@ func (c *collector) addFunction(t *Template, logical string, r Resource) {
 		return
 	}
 	c.functions = append(c.functions, &Function{
-		Arn:     fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", t.Partition, t.Region, t.Account, name),
+		Arn:     arn,
 		Account: t.Account, Region: t.Region, Stack: t.Stack, Logical: logical, RoleArn: role,
 	})
+}
+
+// functionArn is the ARN of a function of the template, with an opaque
+// name when the template leaves the name to CloudFormation: the same value
+// a Fn::GetAtt of its Arn resolves to, so that an identity policy naming
+// the function matches it.
+func (t *Template) functionArn(logical, where string) (string, error) {
+	if t.Account == "" || t.Region == "" || t.Partition == "" {
+		return "", fmt.Errorf("%s: function %s/%s: account or region unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
+	}
+	name, ok, err := t.nameProp(logical, "FunctionName", where)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		name = t.opaque(logical, "Ref")
+	}
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", t.Partition, t.Region, t.Account, name), nil
 }
 
 // functionOf finds the function that a FunctionName (or

@@ -130,6 +130,28 @@ func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 					queue = append(queue, reach{role: next, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
 				}
 			}
+			// Inside the function's account an identity policy alone lets
+			// a principal invoke or change it: a role of the templates
+			// whose identity policy does is a path the templates show.
+			for _, p := range x.Subjects {
+				if p.Probe || p.Account != f.Account || !p.isIAM() || roles[p.Arn] == nil || p.Arn == q.role.Arn || p.Arn == q.origin {
+					continue
+				}
+				var allowed []string
+				var by []Location
+				for _, a := range functionActions {
+					if d := Evaluate(Request{Principal: p.Principal, Action: a, Resource: f.Arn, ResourceAccount: f.Account}, p.Identity, f.Policy); d.Allowed && len(d.IdentityAllows) > 0 {
+						allowed = append(allowed, a)
+						by = appendNew(by, d.IdentityAllows...)
+					}
+				}
+				if len(allowed) == 0 {
+					continue
+				}
+				step := fmt.Sprintf("function %s (its identity policy allows it %s: %s), which runs as role %s", f.Name(), strings.Join(allowed, ", "), joinLocations(by), q.role.Arn)
+				x.addPath(p, q, step, false)
+				queue = append(queue, reach{role: roles[p.Arn], cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
+			}
 			for _, src := range f.Sources {
 				p := Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}
 				x.addPath(p, q, runs+"role "+q.role.Arn+" (event source mapping "+src.Where.Stack+"/"+src.Where.Resource+" feeds it)", false)
@@ -212,13 +234,19 @@ func admittedActions(p Principal, policy []Statement, actions []string, resource
 			continue
 		}
 		admitted = append(admitted, a)
-		for _, l := range d.ResourceAllows {
-			if !slices.Contains(by, l) {
-				by = append(by, l)
-			}
-		}
+		by = appendNew(by, d.ResourceAllows...)
 	}
 	return admitted, by
+}
+
+// appendNew appends the locations that list does not hold yet.
+func appendNew(list []Location, ls ...Location) []Location {
+	for _, l := range ls {
+		if !slices.Contains(list, l) {
+			list = append(list, l)
+		}
+	}
+	return list
 }
 
 // pathWitnesses are the principals that are not IAM principals and that a

@@ -175,6 +175,20 @@ func TestPathsFindEveryoneWhoCanActAsAWriter(t *testing.T) {
 			},
 		},
 		{
+			name: "a role of the writer's account whose identity policy invokes the function, trusted by another account",
+			mutate: func(tmpl map[string]any) {
+				addResource("Invoker", map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"RoleName": "invoker",
+					"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+						"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}}}},
+					"Policies": []any{map[string]any{"PolicyName": "invoke", "PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+						"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fnRef}}}}}}})(tmpl)
+			},
+			want: []string{
+				"extra access: arn:aws:iam::222222222222:role/invoker can dynamodb:PutItem on " + itemsTable + " via function " + writerFunction + " (its identity policy allows it lambda:InvokeFunction: WriterStack/Invoker Policies[0] statement 0), which runs as role " + itemsWriter,
+				"extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + itemsTable + " via role arn:aws:iam::222222222222:role/invoker (its trust policy admits it for sts:AssumeRole: WriterStack/Invoker AssumeRolePolicyDocument statement 0), then function " + writerFunction,
+			},
+		},
+		{
 			name: "a function that the writer's trust lets act as it, invoked by another account",
 			mutate: func(tmpl map[string]any) {
 				addResource("Hop", map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"RoleName": "hop",
