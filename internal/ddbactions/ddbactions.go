@@ -1,5 +1,6 @@
-// Package ddbactions lists the IAM actions of DynamoDB that act on a table:
-// the item actions a writer may be granted, and the table actions it never is.
+// Package ddbactions lists the DynamoDB item actions a writer may be
+// granted. Every action IAM defines is in internal/iamactions; these are the
+// data-plane ones among them.
 package ddbactions
 
 // Item are the data-plane item actions.
@@ -23,14 +24,3 @@ var CrossAccount = []string{
 	"dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
 }
 
-// Table are actions on the table itself: its settings, policy, backups and
-// tags.
-var Table = []string{
-	"dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable",
-	"dynamodb:GetResourcePolicy", "dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy",
-	"dynamodb:CreateBackup", "dynamodb:RestoreTableToPointInTime", "dynamodb:ExportTableToPointInTime",
-	"dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
-	"dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive",
-	"dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:ListTagsOfResource",
-	"dynamodb:EnableKinesisStreamingDestination", "dynamodb:UpdateContributorInsights",
-}
