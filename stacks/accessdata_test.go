@@ -62,7 +62,7 @@ func synthesizeForAccess(t *testing.T, file string) map[string][]byte {
 	for k, v := range overrides {
 		ctx[k] = v
 	}
-	cfg, err := config.FromContext(ctx, KnownRegions())
+	cfg, err := config.FromContext(ctx, knownRegions())
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}

@@ -47,7 +47,7 @@ type synthesized struct {
 // own.
 func synthesize(t *testing.T, ctx map[string]any) synthesized {
 	t.Helper()
-	cfg, err := config.FromContext(ctx, KnownRegions())
+	cfg, err := config.FromContext(ctx, knownRegions())
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}

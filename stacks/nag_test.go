@@ -27,7 +27,7 @@ func TestAwsSolutionsChecks(t *testing.T) {
 			config.KeyTableEncryption, config.EncryptionCustomerManaged, config.KeyOrganizationID, "o-a1b2c3d4e5", config.KeyAlarmEmail, "ops@example.com"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			cfg, err := config.FromContext(ctx, KnownRegions())
+			cfg, err := config.FromContext(ctx, knownRegions())
 			if err != nil {
 				t.Fatal(err)
 			}

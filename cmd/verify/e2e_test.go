@@ -170,7 +170,7 @@ func synth(out string) (string, config.Config, error) {
 	if err != nil {
 		return "", config.Config{}, err
 	}
-	cfg, err := config.FromContext(context, stacks.KnownRegions())
+	cfg, err := config.FromContext(context, config.Regions)
 	if err != nil {
 		return "", config.Config{}, err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
 // noValue stands for Ref AWS::NoValue until the enclosing list or object
@@ -120,7 +122,7 @@ func (t *Template) pseudo(name, where string) (string, error) {
 		if t.Partition == "" {
 			break
 		}
-		if v = urlSuffixes[t.Partition]; v == "" {
+		if v = config.DNSSuffixes[t.Partition]; v == "" {
 			return "", fmt.Errorf("%s: the URL suffix of partition %s is not known offline", where, t.Partition)
 		}
 	default:
@@ -132,13 +134,6 @@ func (t *Template) pseudo(name, where string) (string, error) {
 	return v, nil
 }
 
-// urlSuffixes are the AWS::URLSuffix values of the partitions whose suffix
-// is published; for the others the check does not guess.
-var urlSuffixes = map[string]string{
-	"aws":        "amazonaws.com",
-	"aws-us-gov": "amazonaws.com",
-	"aws-cn":     "amazonaws.com.cn",
-}
 
 func (t *Template) getAtt(logical, attr, where string) (any, error) {
 	r, ok := t.Resources[logical]

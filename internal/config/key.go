@@ -22,16 +22,13 @@ import (
 // DescribeKey as well: more than item access needs.
 var WriterKeyActions = []string{"kms:Decrypt"}
 
-// urlSuffixes are the DNS suffixes of the partitions' service endpoints,
-// for kms:ViaService values.
-var urlSuffixes = map[string]string{"aws-cn": "amazonaws.com.cn"}
-
 // DynamoDBEndpoint is the value of kms:ViaService for DynamoDB in region of
-// partition: the key is usable only through DynamoDB there.
+// partition: the key is usable only through DynamoDB there. The partition
+// must be one of Regions' (TestEveryPartitionHasADNSSuffix).
 func DynamoDBEndpoint(partition, region string) string {
-	suffix := urlSuffixes[partition]
-	if suffix == "" {
-		suffix = "amazonaws.com"
+	suffix, ok := DNSSuffixes[partition]
+	if !ok {
+		panic("config: no DNS suffix known for partition " + partition)
 	}
 	return fmt.Sprintf("dynamodb.%s.%s", region, suffix)
 }

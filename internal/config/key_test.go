@@ -48,6 +48,43 @@ func TestKeyInChina(t *testing.T) {
 	}
 }
 
+// TestKeyViaServiceInEveryPartition checks kms:ViaService, in the writer's
+// key statement and the key policy, in partitions whose endpoints do not
+// end in amazonaws.com: a wrong suffix would refuse the writer the key.
+func TestKeyViaServiceInEveryPartition(t *testing.T) {
+	t.Parallel()
+	for region, via := range map[string]string{
+		"us-east-1":      "dynamodb.us-east-1.amazonaws.com",
+		"cn-north-1":     "dynamodb.cn-north-1.amazonaws.com.cn",
+		"us-iso-east-1":  "dynamodb.us-iso-east-1.c2s.ic.gov",
+		"us-isob-east-1": "dynamodb.us-isob-east-1.sc2s.sgov.gov",
+		"eusc-de-east-1": "dynamodb.eusc-de-east-1.amazonaws.eu",
+	} {
+		t.Run(region, func(t *testing.T) {
+			t.Parallel()
+			cfg := customerManaged(t, KeyTableRegion, region, KeyWriters, `[{"name":"W","account":"222222222222","roleName":"r"}]`)
+			st, _ := json.Marshal(cfg.WriterKeyStatement())
+			policy, _ := json.Marshal(cfg.KeyPolicy())
+			for what, doc := range map[string]string{"writer key statement": string(st), "key policy": string(policy)} {
+				if !strings.Contains(doc, `"kms:ViaService":"`+via+`"`) {
+					t.Errorf("%s lacks kms:ViaService %s: %s", what, via, doc)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryPartitionHasADNSSuffix keeps DynamoDBEndpoint defined for
+// every region the configuration accepts.
+func TestEveryPartitionHasADNSSuffix(t *testing.T) {
+	t.Parallel()
+	for region, partition := range Regions {
+		if _, ok := DNSSuffixes[partition]; !ok {
+			t.Errorf("region %s: partition %s has no DNS suffix", region, partition)
+		}
+	}
+}
+
 // TestKeyPolicyFitsWhenTablePolicyDoes backs the claim on
 // MaxKeyPolicyBytes: at the largest accepted configurations, with the
 // shortest and the longest action lists, the key policy is within KMS's

@@ -4,8 +4,8 @@ package config
 // its region facts for the commands that must not start the CDK (access,
 // verify) and for the app, which would otherwise spend a jsii call per
 // region reading the facts at every synth. TestRegionsMatchRegionInfo in
-// package stacks reads the facts themselves (stacks.KnownRegions) and fails,
-// printing the new table, when the two differ.
+// package stacks reads the facts themselves and fails, printing the new
+// table, when the two differ.
 var Regions = map[string]string{
 	"af-south-1":      "aws",
 	"ap-east-1":       "aws",
@@ -54,4 +54,18 @@ var Regions = map[string]string{
 	"us-isof-south-1": "aws-iso-f",
 	"us-west-1":       "aws",
 	"us-west-2":       "aws",
+}
+
+// DNSSuffixes maps each partition of Regions to the DNS suffix of its
+// service endpoints (aws-cdk-lib's domainSuffix fact), kept equal to the
+// facts by the same test.
+var DNSSuffixes = map[string]string{
+	"aws":        "amazonaws.com",
+	"aws-cn":     "amazonaws.com.cn",
+	"aws-eusc":   "amazonaws.eu",
+	"aws-iso":    "c2s.ic.gov",
+	"aws-iso-b":  "sc2s.sgov.gov",
+	"aws-iso-e":  "cloud.adc-e.uk",
+	"aws-iso-f":  "csp.hci.ic.gov",
+	"aws-us-gov": "amazonaws.com",
 }
