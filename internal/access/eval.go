@@ -1,6 +1,7 @@
 package access
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -116,9 +117,9 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 			continue
 		}
 		if st.Effect == Deny {
-			d.Denies = append(d.Denies, st.Where)
+			d.Denies = append(d.Denies, st.at(req.Action))
 		} else {
-			d.IdentityAllows = append(d.IdentityAllows, st.Where)
+			d.IdentityAllows = append(d.IdentityAllows, st.at(req.Action))
 		}
 	}
 	direct := false
@@ -128,10 +129,10 @@ func Evaluate(req Request, identity, resource []Statement) Decision {
 			continue
 		}
 		if st.Effect == Deny {
-			d.Denies = append(d.Denies, st.Where)
+			d.Denies = append(d.Denies, st.at(req.Action))
 			continue
 		}
-		d.ResourceAllows = append(d.ResourceAllows, st.Where)
+		d.ResourceAllows = append(d.ResourceAllows, st.at(req.Action))
 		if match == directMatch {
 			direct = true
 		}
@@ -165,9 +166,9 @@ func evaluateService(req Request, resource []Statement) Decision {
 			continue
 		}
 		if st.Effect == Deny {
-			d.Denies = append(d.Denies, st.Where)
+			d.Denies = append(d.Denies, st.at(req.Action))
 		} else {
-			d.ResourceAllows = append(d.ResourceAllows, st.Where)
+			d.ResourceAllows = append(d.ResourceAllows, st.at(req.Action))
 		}
 	}
 	d.CrossAccount = true
@@ -330,4 +331,23 @@ func (p Principal) namedBy(pp principalPattern) bool {
 	return pp.anyone ||
 		(p.Service != "" && strings.EqualFold(pp.service, p.Service)) ||
 		(p.Federated != "" && pp.federated == p.Federated)
+}
+
+// at is the statement's location in a decision on action: with the
+// Action pattern that matched it, or its NotAction, when the statement
+// does not name the action itself.
+func (st Statement) at(action string) Location {
+	l := st.Where
+	for _, p := range st.Actions {
+		if wildcardMatch(p, action, true) {
+			if !strings.EqualFold(p, action) {
+				l.Matched = fmt.Sprintf("Action %q", p)
+			}
+			return l
+		}
+	}
+	if st.NotActions != nil {
+		l.Matched = fmt.Sprintf("NotAction %q", strings.Join(st.NotActions, ", "))
+	}
+	return l
 }

@@ -20,6 +20,10 @@ type Location struct {
 	Index int
 	// Sid is the statement's Sid, if any.
 	Sid string
+	// Matched is, in a decision, the pattern of the statement's Action (or
+	// NotAction) that let it apply to the request's action, when that is
+	// not the action itself.
+	Matched string
 }
 
 func (l Location) String() string {
@@ -33,6 +37,9 @@ func (l Location) String() string {
 	s += fmt.Sprintf(" statement %d", l.Index)
 	if l.Sid != "" {
 		s += fmt.Sprintf(" (Sid %q)", l.Sid)
+	}
+	if l.Matched != "" {
+		s += " by " + l.Matched
 	}
 	return s
 }

@@ -70,7 +70,7 @@ func TestWitnessesFindEveryoneATablePolicyAdmits(t *testing.T) {
 					map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-abc123def4"}}))
 			},
 			want: []string{"extra access: arn:aws:iam::999999999999:role/access-check-third-account can dynamodb:PutItem on " + itemsTable +
-				`, allowed by identity probe/dynamodb-and-kms-outside-own-account statement 0 + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "Widened") (probe: role in an account no template uses, allowed dynamodb:* and kms:* outside it, in organization o-abc123def4)`},
+				`, allowed by identity probe/dynamodb-and-kms-outside-own-account statement 0 by Action "dynamodb:*" + table policy TableStack/TableCD117FA1 Replicas[0].ResourcePolicy statement 1 (Sid "Widened") (probe: role in an account no template uses, allowed dynamodb:* and kms:* outside it, in organization o-abc123def4)`},
 		},
 		{
 			name: "anyone at an organization path",
@@ -239,6 +239,16 @@ func TestEveryActionATablePolicyCanGrantIsEvaluated(t *testing.T) {
 				want = append(want, "extra access: arn:aws:iam::333333333333:role/access-check-admin can "+a+" on "+itemsTable)
 			}
 			wantFailure(t, x, want)
+			// A pattern is named with the statement that it let in.
+			if strings.ContainsAny(pattern, "*?") {
+				named := false
+				for _, d := range x.Differences {
+					named = named || strings.Contains(d.String(), `(Sid "Widened") by Action "`+pattern+`"`) || strings.Contains(d.String(), `statement 1 by Action "`+pattern+`"`)
+				}
+				if !named {
+					t.Errorf("no difference names the pattern %q", pattern)
+				}
+			}
 		})
 	}
 }
