@@ -13,10 +13,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
@@ -91,6 +94,9 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*result, error
 	}
 	// The partition of each stack's region as the app computes it, from
 	// (a copy of) aws-cdk-lib's region facts.
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no cloud assembly there; synthesize it first (make synth, or npx cdk synth -o %s with the same -c values)", dir, dir)
+	}
 	templates, err := access.LoadAssembly(dir, func(region string) string { return config.Regions[region] })
 	if err != nil {
 		return nil, err
@@ -98,6 +104,9 @@ func check(cdkJSON string, overrides map[string]any, dir string) (*result, error
 	model, err := access.Collect(templates)
 	if err != nil {
 		return nil, fmt.Errorf("cannot check %s:\n%w", dir, err)
+	}
+	if err := sameConfiguration(dir, cfg, model); err != nil {
+		return nil, err
 	}
 	grants := cfg.Grants()
 	r := &result{matrix: access.Check(model, grants)}
@@ -132,4 +141,23 @@ func (r *result) comparePolicy(what, where string, got, declared any) {
 	for _, d := range diff {
 		r.policyDrift = append(r.policyDrift, "  "+d)
 	}
+}
+
+// sameConfiguration checks that the assembly defines the table and the
+// writer roles the configuration declares: an assembly synthesized with
+// other -c values would otherwise read as extra and missing access.
+func sameConfiguration(dir string, cfg config.Config, model *access.Model) error {
+	var missing []string
+	if !slices.ContainsFunc(model.Tables, func(t *access.Table) bool { return t.Arn == cfg.TableArn() }) {
+		missing = append(missing, "table "+cfg.TableArn())
+	}
+	for _, w := range cfg.Writers {
+		if !slices.ContainsFunc(model.Roles, func(r *access.Role) bool { return r.Arn == w.RoleArn() && r.Logical != "" }) {
+			missing = append(missing, "role "+w.RoleArn()+" of writer "+w.Name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s defines no %s: it was synthesized with other values (cdk.json and -c) than the ones given here; pass the same -c values as to cdk synth, or synthesize it again", dir, strings.Join(missing, ", no "))
 }

@@ -358,8 +358,16 @@ func TestRun(t *testing.T) {
 	t.Run("missing assembly is an error", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := run([]string{"-cdk-json", cdkJSON, filepath.Join(t.TempDir(), "cdk.out")}, &stdout, &stderr)
-		if code != 2 || !strings.Contains(stderr.String(), "error: ") {
-			t.Errorf("exit code %d, stderr %q; want 2 and an error", code, stderr.String())
+		if code != 2 || !strings.Contains(stderr.String(), "cdk.out: no cloud assembly there; synthesize it first (make synth") {
+			t.Errorf("exit code %d, stderr %q; want 2 saying to synthesize first", code, stderr.String())
+		}
+	})
+	t.Run("assembly synthesized with other values is an error, not extra and missing access", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"-cdk-json", cdkJSON, "-c", "tableName=orders", dir}, &stdout, &stderr)
+		want := "defines no table arn:aws:dynamodb:us-east-1:111111111111:table/orders: it was synthesized with other values (cdk.json and -c) than the ones given here"
+		if code != 2 || !strings.Contains(stderr.String(), want) || stdout.Len() != 0 {
+			t.Errorf("exit code %d, stderr %q, stdout %d bytes; want 2 saying %q and no matrix", code, stderr.String(), stdout.Len(), want)
 		}
 	})
 	t.Run("unsupported policy element is an error naming it", func(t *testing.T) {
