@@ -20,7 +20,7 @@ const (
 	testAssembly = "testdata/assembly"
 )
 
-var itemsGrant = []config.Grant{{RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable}}
+var itemsGrant = []config.Grant{{Account: "222222222222", Partition: "aws", RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable}}
 
 func TestLoadAssembly(t *testing.T) {
 	t.Parallel()

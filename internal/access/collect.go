@@ -3,6 +3,7 @@ package access
 import (
 	"errors"
 	"fmt"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"sort"
 	"strings"
 )
@@ -361,7 +362,7 @@ func (c *collector) roleOf(t *Template, entry any, where string) (*Role, error) 
 			return role, nil
 		}
 	}
-	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", t.Partition, t.Account, name)
+	arn := arns.Role(t.Partition, t.Account, name)
 	role := &Role{Principal: Principal{Arn: arn, Account: t.Account}, Region: t.Region, Stack: t.Stack}
 	c.roles[arn] = role
 	return role, nil

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 const (
@@ -32,7 +34,8 @@ func mustPolicy(t *testing.T, kind Kind, doc string) []Statement {
 }
 
 func principal(arn string) Principal {
-	return Principal{Arn: arn, Account: arnAccount.FindStringSubmatch(arn + ":")[2]}
+	a, _ := arns.Parts(arn)
+	return Principal{Arn: arn, Account: a.AccountID}
 }
 
 // tablePolicyFor is the shape this project emits: the writer account's root

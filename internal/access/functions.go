@@ -2,6 +2,7 @@ package access
 
 import (
 	"fmt"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"strings"
 )
 
@@ -69,7 +70,7 @@ func (t *Template) functionArn(logical, where string) (string, error) {
 	if !ok {
 		name = t.opaque(logical, "Ref")
 	}
-	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", t.Partition, t.Region, t.Account, name), nil
+	return arns.Function(t.Partition, t.Region, t.Account, name), nil
 }
 
 // functionOf finds the function that a FunctionName (or

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -65,7 +66,7 @@ func (c *collector) addKey(t *Template, logical string, r Resource) {
 // keyArn is the ARN of a key of the template: its ID exists only once
 // deployed, so the ARN holds an opaque ID.
 func (t *Template) keyArn(logical string) string {
-	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", t.Partition, t.Region, t.Account, t.opaque(logical, "KeyId"))
+	return arns.Key(t.Partition, t.Region, t.Account, t.opaque(logical, "KeyId"))
 }
 
 // tableKey finds the customer-managed key a table's SSE specification

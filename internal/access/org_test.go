@@ -18,7 +18,7 @@ func withOrgGuard(tmpl map[string]any) {
 
 func TestOrganizationGuard(t *testing.T) {
 	t.Parallel()
-	orgGrant := []config.Grant{{RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable, OrgID: itemsOrg}}
+	orgGrant := []config.Grant{{Account: "222222222222", Partition: "aws", RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable, OrgID: itemsOrg}}
 	guarded := mutatedAssembly(t, testAssembly, "TableStack", withOrgGuard)
 
 	t.Run("guard in the policy and the config: exactly the declared access", func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestOrganizationGuard(t *testing.T) {
 	})
 	t.Run("guard in the policy for another organization: the writer is shut out", func(t *testing.T) {
 		t.Parallel()
-		other := []config.Grant{{RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable, OrgID: "o-zzzzzzzzzz"}}
+		other := []config.Grant{{Account: "222222222222", Partition: "aws", RoleArn: itemsWriter, Actions: []string{"dynamodb:PutItem"}, TableArn: itemsTable, OrgID: "o-zzzzzzzzzz"}}
 		x := Check(collectDir(t, guarded), other)
 		var got []string
 		for _, d := range x.Differences {

@@ -2,12 +2,10 @@ package access
 
 import (
 	"fmt"
-	"regexp"
 
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
-
-var arnAccount = regexp.MustCompile(`^arn:(aws[a-z-]*):[a-z]+:[a-z0-9-]*:([0-9]{12}):`)
 
 // Probe role names; they are not expected to exist in any account.
 const (
@@ -25,12 +23,14 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 	var out []Subject
 	seen := map[string]bool{}
 	writers := map[string]bool{}
-	orgs := map[string]string{} // the organization each writer's account is in
+	orgs := map[string]string{}         // the organization each writer's account is in
+	grants := map[string]config.Grant{} // by writer role ARN
 	for _, g := range expected {
 		writers[g.RoleArn] = true
+		grants[g.RoleArn] = g
 		orgs[g.RoleArn] = g.OrgID
-		if mm := arnAccount.FindStringSubmatch(g.RoleArn); mm != nil && g.OrgID != "" {
-			orgs[mm[2]] = g.OrgID
+		if g.OrgID != "" {
+			orgs[g.Account] = g.OrgID
 		}
 	}
 	accounts := map[string]bool{}
@@ -54,14 +54,11 @@ func subjects(m *Model, expected []config.Grant) []Subject {
 		source = "the templates"
 	}
 	writerAccounts := map[string]string{} // account -> partition
-	for _, arn := range sortedKeys(writers) {
-		mm := arnAccount.FindStringSubmatch(arn)
-		if mm == nil {
-			continue
-		}
-		writerAccounts[mm[2]] = mm[1]
-		accounts[mm[2]] = true
-		if s := (Subject{Principal: Principal{Arn: arn, Account: mm[2], OrgID: orgs[arn]}, Label: "declared writer, not in " + source}); !seen[s.key()] {
+	for _, arn := range sortedKeys(grants) {
+		g := grants[arn]
+		writerAccounts[g.Account] = g.Partition
+		accounts[g.Account] = true
+		if s := (Subject{Principal: Principal{Arn: arn, Account: g.Account, OrgID: orgs[arn]}, Label: "declared writer, not in " + source}); !seen[s.key()] {
 			out = append(out, s)
 			seen[s.key()] = true
 		}
@@ -111,7 +108,7 @@ const probeIndex = "access-check-probe-index"
 // IndexArn is the ARN of the probe index of the table tableArn: a pattern
 // that matches it matches an index of that table.
 func IndexArn(tableArn string) string {
-	return tableArn + "/index/" + probeIndex
+	return arns.Index(tableArn, probeIndex)
 }
 
 // probeTable is the name of the made-up tables that show how far the
@@ -139,11 +136,7 @@ func probeTables(m *Model, expected []config.Grant) []*Table {
 	}
 	var writerAccounts, writerArns []any
 	for _, g := range expected {
-		mm := arnAccount.FindStringSubmatch(g.RoleArn)
-		if mm == nil {
-			continue
-		}
-		writerAccounts = append(writerAccounts, mm[2])
+		writerAccounts = append(writerAccounts, g.Account)
 		writerArns = append(writerArns, g.RoleArn)
 		region := ""
 		for _, r := range m.Roles {
@@ -151,15 +144,15 @@ func probeTables(m *Model, expected []config.Grant) []*Table {
 				region = r.Region
 			}
 		}
-		if region == "" {
-			region = regionOfTable(g.TableArn)
+		if table, ok := arns.Parts(g.TableArn); region == "" && ok {
+			region = table.Region
 		}
 		if region == "" {
 			continue
 		}
 		add(&Table{
-			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", mm[1], region, mm[2], probeTable),
-			Account: mm[2], Region: region, Stack: "probe", Logical: "writer-account-table",
+			Arn:     arns.Table(g.Partition, region, g.Account, probeTable),
+			Account: g.Account, Region: region, Stack: "probe", Logical: "writer-account-table",
 			Probe: "a table in the writer's account without a resource policy",
 		})
 	}
@@ -177,7 +170,7 @@ func probeTables(m *Model, expected []config.Grant) []*Table {
 	for _, acct := range sortedKeys(sample) {
 		t := sample[acct]
 		add(&Table{
-			Arn:     fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", arnPartition(t.Arn), t.Region, acct, probeTable),
+			Arn:     arns.Table(arnPartition(t.Arn), t.Region, acct, probeTable),
 			Account: acct, Region: t.Region, Stack: "probe", Logical: "table-account-table",
 			Probe:  "another table in the table's account whose policy allows the writers dynamodb:*",
 			Policy: policy,
@@ -186,17 +179,8 @@ func probeTables(m *Model, expected []config.Grant) []*Table {
 	return out
 }
 
-var tableArnRegion = regexp.MustCompile(`^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):`)
-
-func regionOfTable(arn string) string {
-	if m := tableArnRegion.FindStringSubmatch(arn); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
 func roleArnIn(partition, account, name string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, name)
+	return arns.Role(partition, account, name)
 }
 
 func dynamodbAdmin() []Statement {

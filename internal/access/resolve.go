@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -134,7 +135,6 @@ func (t *Template) pseudo(name, where string) (string, error) {
 	return v, nil
 }
 
-
 func (t *Template) getAtt(logical, attr, where string) (any, error) {
 	r, ok := t.Resources[logical]
 	if !ok {
@@ -197,7 +197,7 @@ func (t *Template) tableArn(logical, region, where string) (string, error) {
 		return "", fmt.Errorf("%s: table %s/%s: account or region unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
 	}
 	// The replicas of a global table are all in the stack's partition.
-	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", t.Partition, region, t.Account, name), nil
+	return arns.Table(t.Partition, region, t.Account, name), nil
 }
 
 // roleArn is the ARN of a role; a role without a literal RoleName gets an
@@ -222,7 +222,7 @@ func (t *Template) roleArn(logical, where string) (string, error) {
 	if t.Account == "" || t.Partition == "" {
 		return "", fmt.Errorf("%s: role %s/%s: account unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
 	}
-	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", t.Partition, t.Account, path, name), nil
+	return arns.RoleWithPath(t.Partition, t.Account, path, name), nil
 }
 
 func (t *Template) managedPolicyArn(logical, where string) (string, error) {
@@ -241,7 +241,7 @@ func (t *Template) managedPolicyArn(logical, where string) (string, error) {
 	if t.Account == "" || t.Partition == "" {
 		return "", fmt.Errorf("%s: managed policy %s/%s: account unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)
 	}
-	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", t.Partition, t.Account, path, name), nil
+	return arns.ManagedPolicy(t.Partition, t.Account, path, name), nil
 }
 
 // describe names a JSON value's kind for error messages.

@@ -1,7 +1,7 @@
 package access
 
 import (
-	"fmt"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"maps"
 	"slices"
 	"strings"
@@ -166,8 +166,8 @@ func (k *witnessKinds) read(st Statement) {
 			k.accounts[pp.account] = true
 		case pp.arn != "":
 			k.arns = append(k.arns, pp.arn)
-			if m := arnAccount.FindStringSubmatch(pp.arn); m != nil {
-				k.accounts[m[2]] = true
+			if a, ok := arns.Parts(pp.arn); ok {
+				k.accounts[a.AccountID] = true
 			}
 		}
 	}
@@ -217,7 +217,7 @@ func (k *witnessKinds) principalsIn(acct, fresh string) []Subject {
 		add(roleArnIn(k.partition, acct, probeAdminRole), "probe: role in "+acct+" allowed dynamodb:* and kms:* outside it")
 	}
 	if !k.tableAccts[acct] {
-		add(fmt.Sprintf("arn:%s:iam::%s:root", k.partition, acct), "probe: root user of "+acct)
+		add(arns.Root(k.partition, acct), "probe: root user of "+acct)
 	}
 	for _, pattern := range k.arns {
 		for _, arn := range fillArn(pattern, acct, k.partition) {

@@ -1,21 +1,19 @@
 package config
 
 import (
-	"fmt"
-
-	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // TableArn is the table's full ARN. The writer passes it as TableName: with a
 // bare name, DynamoDB would look for the table in the writer's own account.
 func (c Config) TableArn() string {
-	return tablespec.Arn(c.TablePartition, c.TableRegion, c.TableAccount, c.TableName)
+	return arns.Table(c.TablePartition, c.TableRegion, c.TableAccount, c.TableName)
 }
 
 // RoleArn is the ARN of w's role. IAM is global: the ARN has no region, but
 // its partition is that of the writer's region.
 func (w Writer) RoleArn() string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", w.Partition, w.Account, w.RoleName)
+	return arns.Role(w.Partition, w.Account, w.RoleName)
 }
 
 // Grant is what one writer may do on the table, decided once here and

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"fmt"
 	"strings"
 )
@@ -56,7 +57,7 @@ func (c Config) KeyPolicy() map[string]any {
 	statements := []any{map[string]any{
 		"Sid":       "KeyAdministration",
 		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", c.TablePartition, c.TableAccount)},
+		"Principal": map[string]any{"AWS": arns.Root(c.TablePartition, c.TableAccount)},
 		"Action":    "kms:*",
 		"Resource":  "*",
 	}}
@@ -72,7 +73,7 @@ func (c Config) KeyPolicy() map[string]any {
 		statements = append(statements, map[string]any{
 			"Sid":       g.Sid,
 			"Effect":    "Allow",
-			"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", g.Partition, g.Account)},
+			"Principal": map[string]any{"AWS": arns.Root(g.Partition, g.Account)},
 			"Action":    singleOrList(WriterKeyActions),
 			"Resource":  "*",
 			"Condition": cond,
@@ -98,7 +99,7 @@ func (c Config) WriterKeyStatement() map[string]any {
 		"Sid":       "UseTableKey",
 		"Effect":    "Allow",
 		"Action":    singleOrList(WriterKeyActions),
-		"Resource":  fmt.Sprintf("arn:%s:kms:%s:%s:key/*", c.TablePartition, c.TableRegion, c.TableAccount),
+		"Resource":  arns.Key(c.TablePartition, c.TableRegion, c.TableAccount, "*"),
 		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": DynamoDBEndpoint(c.TablePartition, c.TableRegion)}},
 	}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -27,7 +28,7 @@ func grantStatement(g Grant) map[string]any {
 	return map[string]any{
 		"Sid":       g.Sid,
 		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", g.Partition, g.Account)},
+		"Principal": map[string]any{"AWS": arns.Root(g.Partition, g.Account)},
 		"Action":    singleOrList(g.Actions),
 		"Resource":  "*",
 		"Condition": grantCondition(g),

@@ -57,13 +57,6 @@ func ValidAccount(id string) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// Arn is the full ARN of the table name in account and region of partition.
-// Writers pass it as TableName: with a bare name, DynamoDB would look for the
-// table in the caller's own account.
-func Arn(partition, region, account, name string) string {
-	return fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partition, region, account, name)
-}
-
 // Table is a parsed table ARN.
 type Table struct {
 	arn.ARN

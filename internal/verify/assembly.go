@@ -1,9 +1,8 @@
 package verify
 
 import (
-	"fmt"
-
 	"github.com/cross-account-dynamodb/cdk/internal/access"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -52,7 +51,7 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 			if r.Type != "AWS::IAM::Role" || name == "" {
 				continue
 			}
-			s.trust[fmt.Sprintf("arn:%s:iam::%s:role/%s", t.Partition, t.Account, name)] = r.Properties["AssumeRolePolicyDocument"]
+			s.trust[arns.Role(t.Partition, t.Account, name)] = r.Properties["AssumeRolePolicyDocument"]
 		}
 	}
 	ok := true

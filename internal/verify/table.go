@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
@@ -86,7 +87,7 @@ func (v *verifier) checkEncryption(t *types.TableDescription) {
 			sse.SSEType, aws.ToString(sse.KMSMasterKeyArn), sse.Status)
 		return
 	}
-	keyPrefix := fmt.Sprintf("arn:%s:kms:%s:%s:key/", v.cfg.TablePartition, v.cfg.TableRegion, v.cfg.TableAccount)
+	keyPrefix := strings.TrimSuffix(arns.Key(v.cfg.TablePartition, v.cfg.TableRegion, v.cfg.TableAccount, "*"), "*")
 	if owned || sse.Status != types.SSEStatusEnabled || !strings.HasPrefix(aws.ToString(sse.KMSMasterKeyArn), keyPrefix) {
 		got := "the AWS owned key"
 		if !owned {
