@@ -1,8 +1,8 @@
 package config
 
 import (
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"fmt"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"strings"
 )
 

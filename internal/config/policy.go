@@ -1,9 +1,9 @@
 package config
 
 import (
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"encoding/json"
 	"fmt"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"strings"
 )
 

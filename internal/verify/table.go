@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/access"
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
