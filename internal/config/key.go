@@ -2,8 +2,9 @@ package config
 
 import (
 	"fmt"
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // WriterKeyActions are the KMS actions a writer needs on the table's

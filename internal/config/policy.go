@@ -3,8 +3,9 @@ package config
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // MaxTablePolicyBytes is DynamoDB's limit on a resource policy: 20 KB,
