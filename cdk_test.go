@@ -145,12 +145,12 @@ func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 	}
 }
 
-// With checks on, cdk-nag checks the stacks the CLI selected (its report per
-// stack shows which it ran on: all of them in `make synth`, only TableStack
-// in `cdk synth TableStack -e -c checks=true`) and the template validation
-// runs (it writes its report). Without checks, as in a plain `cdk synth`,
-// neither runs.
-func TestChecksRunOnlyWhenAsked(t *testing.T) {
+// The gates run by default: cdk-nag checks the stacks the CLI selected (its
+// report per stack shows which it ran on: all of them in a plain `cdk
+// synth`, only TableStack in `cdk synth TableStack -e`) and the template
+// validation runs (it writes its report). With `-c checks=false` neither
+// runs.
+func TestChecksRunByDefault(t *testing.T) {
 	t.Parallel()
 	bin := appBinary(t)
 	for _, tt := range []struct {
@@ -158,10 +158,11 @@ func TestChecksRunOnlyWhenAsked(t *testing.T) {
 		selected []any
 		want     string
 	}{
-		{"true", []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
-		{true, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv validation-report.json"},
-		{nil, []any{"**"}, ""},
+		{nil, []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
+		{nil, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv validation-report.json"},
+		{true, []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
 		{"false", []any{"**"}, ""},
+		{false, []any{"TableStack"}, ""},
 	} {
 		ctx := cdkJSONContext(t)
 		ctx["aws:cdk:bundling-stacks"] = tt.selected
@@ -188,12 +189,15 @@ func TestChecksRunOnlyWhenAsked(t *testing.T) {
 	}
 }
 
-// Each gate fails the synth on a finding when it runs, and only then: a
-// queue that accepts plain HTTP (cdk-nag's AwsSolutions-SQS4) and a queue
-// whose retention is below CloudFormation's minimum of 60 seconds (the
-// template validation), with cdk.json's feature flags, which make the
-// validation's findings errors and put cdk-nag's in its report.
-func TestEachCheckFailsTheSynthOnAFinding(t *testing.T) {
+// Each gate fails a plain synth (no -c: the configuration as cdk.json
+// alone gives it) on a finding, and `-c checks=false` skips both: a queue
+// that accepts plain HTTP (cdk-nag's AwsSolutions-SQS4) and a queue whose
+// retention is below CloudFormation's minimum of 60 seconds (the template
+// validation), with cdk.json's feature flags, which make the validation's
+// findings errors and put cdk-nag's in its report. The app is built as
+// run builds it: appProps and gate of the configuration read from the
+// context.
+func TestEachCheckFailsAPlainSynthOnAFinding(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		gate  string
@@ -207,26 +211,29 @@ func TestEachCheckFailsTheSynthOnAFinding(t *testing.T) {
 			awssqs.NewCfnQueue(stack, jsii.String("Queue"), &awssqs.CfnQueueProps{MessageRetentionPeriod: jsii.Number(1)})
 		}, "MessageRetentionPeriod"},
 	} {
-		for _, on := range []bool{true, false} {
+		for _, checks := range []any{nil, "false"} {
 			outdir := t.TempDir()
 			ctx := cdkJSONContext(t)
-			// The app's own properties, as with checks on (validation only)
-			// or off.
-			props := appProps(config.Config{Checks: on && tt.gate == "template validation"})
+			if checks != nil {
+				ctx["checks"] = checks
+			}
+			cfg, err := config.FromContext(ctx, config.Regions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			props := appProps(cfg)
 			props.Context, props.Outdir = &ctx, jsii.String(outdir)
 			app := awscdk.NewApp(props)
 			tt.plant(awscdk.NewStack(app, jsii.String("Planted"), nil))
-			if on && tt.gate == "cdk-nag" {
-				checkSelectedStacks(app)
-			}
-			err := synth(func() error { app.Synth(nil); return nil })
+			gate(app, cfg)
+			err = synth(func() error { app.Synth(nil); return nil })
 			report, _ := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
 			named := strings.Contains(string(report), tt.want)
-			if on && (err == nil || !named) {
-				t.Errorf("%s on: synth error %v, report names %s: %v; want both", tt.gate, err, tt.want, named)
+			if checks == nil && (err == nil || !named || !strings.Contains(err.Error(), "synthesis failed")) {
+				t.Errorf("%s, plain synth: synth error %v, report names %s: %v; want both", tt.gate, err, tt.want, named)
 			}
-			if !on && (err != nil || named) {
-				t.Errorf("%s off: synth error %v, report names %s: %v; want neither", tt.gate, err, tt.want, named)
+			if checks != nil && (err != nil || named) {
+				t.Errorf("%s, checks=%v: synth error %v, report names %s: %v; want neither", tt.gate, checks, err, tt.want, named)
 			}
 		}
 	}

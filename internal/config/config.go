@@ -60,9 +60,10 @@ type Config struct {
 	AlarmEmail string
 	// Checks runs the compliance gates in the synth: cdk-nag's AwsSolutions
 	// pack on the stacks the CLI selected, and aws-cdk-lib's template
-	// validation; a finding of either fails the synth. Default: off, which
-	// keeps a plain `cdk synth` fast; make synth, deploy and diff (and so CI)
-	// turn it on.
+	// validation; a finding of either fails the synth. Default: on, so that
+	// a plain `cdk synth`, `cdk diff` or `cdk deploy` is gated; off
+	// (`-c checks=false`) is for the inner loop, and for make destroy, so
+	// that a new rule never blocks a teardown.
 	Checks bool
 }
 

@@ -14,7 +14,7 @@ func TestDefaultConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items", TablePartition: "aws", TableEncryption: "aws-owned",
+		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items", TablePartition: "aws", TableEncryption: "aws-owned", Checks: true,
 		Writers: []Writer{{Name: "Writer", Account: "222222222222", Region: "us-east-1",
 			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}, Partition: "aws"}},
 	}

@@ -11,9 +11,9 @@ const (
 	KeyTableEncryption = "tableEncryption"
 	KeyOrganizationID  = "organizationId"
 	KeyAlarmEmail      = "alarmEmail"
-	// KeyChecks turns the synth's compliance gates on: cdk-nag's
-	// AwsSolutions checks and aws-cdk-lib's template validation. true or
-	// false (the default); make synth, deploy and diff set it.
+	// KeyChecks switches the synth's compliance gates: cdk-nag's
+	// AwsSolutions checks and aws-cdk-lib's template validation. true (the
+	// default) or false, an inner-loop setting; make destroy sets false.
 	KeyChecks = "checks"
 )
 
@@ -55,7 +55,7 @@ func (c *Config) readOptions(context map[string]any) []error {
 		c.TableEncryption = EncryptionAWSOwned
 	}
 	var err error
-	if c.Checks, err = boolValue(context, KeyChecks); err != nil {
+	if c.Checks, err = boolValue(context, KeyChecks, true); err != nil {
 		errs = append(errs, err)
 	}
 	return errs
@@ -63,11 +63,11 @@ func (c *Config) readOptions(context map[string]any) []error {
 
 // boolValue reads an optional true/false setting: a JSON boolean from
 // cdk.json, or the string "true" or "false" from -c key=value. Absent is
-// false.
-func boolValue(context map[string]any, key string) (bool, error) {
+// def.
+func boolValue(context map[string]any, key string, def bool) (bool, error) {
 	switch v := context[key].(type) {
 	case nil:
-		return false, nil
+		return def, nil
 	case bool:
 		return v, nil
 	case string:
