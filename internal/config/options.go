@@ -33,10 +33,10 @@ const (
 
 var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 
-// readOptions reads the optional production settings into c, with their
-// defaults.
-func (c *Config) readOptions(context map[string]any) []error {
-	var errs []error
+// readOptions reads the optional settings into c, with their defaults, and
+// returns the problems by key.
+func (c *Config) readOptions(context map[string]any) map[string]error {
+	errs := map[string]error{}
 	for _, opt := range []struct {
 		key string
 		dst *string
@@ -45,7 +45,7 @@ func (c *Config) readOptions(context map[string]any) []error {
 		if v, ok := context[key]; ok && v != nil {
 			s, isString := v.(string)
 			if !isString {
-				errs = append(errs, fmt.Errorf("%s: got %s, want a string (quote it in cdk.json)", key, jsonKind(v)))
+				errs[key] = fmt.Errorf("%s: got %s, want a string (quote it in cdk.json)", key, jsonKind(v))
 				continue
 			}
 			*dst = s
@@ -56,7 +56,7 @@ func (c *Config) readOptions(context map[string]any) []error {
 	}
 	var err error
 	if c.Checks, err = boolValue(context, KeyChecks, true); err != nil {
-		errs = append(errs, err)
+		errs[KeyChecks] = err
 	}
 	return errs
 }
