@@ -37,9 +37,11 @@ synth-options: node_modules
 test:
 	go test -count=1 ./...
 
-# Static checks on the code and on the synthesized templates.
+# Static checks on the code, the CI workflow (actionlint, pinned in go.mod)
+# and the synthesized templates.
 lint: synth synth-options
 	go vet ./...
+	go tool actionlint
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	cfn-lint $(CDK_OUT)/*.template.json cdk.out.options/*.template.json
 
