@@ -6,11 +6,12 @@
 # synth.
 #
 # The binary is keyed by a hash of every file of the module except
-# node_modules, cdk.out* and .git (a superset of the build's inputs: any
-# Go file, go.mod, go.sum, and anything else that changes, rebuilds it),
+# node_modules, cdk.out* and .git, following symbolic links (a superset of
+# the build's inputs: any Go file, go.mod, go.sum, and anything else that
+# changes, rebuilds it),
 # and of the Go toolchain's version and build settings (go env). Modules
 # from the module cache are fixed by go.sum. One binary per checkout is
-# kept.
+# kept, and none for a checkout that no longer exists.
 #
 # CDK_APP_CACHE: where the binary goes (default: the user's cache
 # directory).
@@ -25,12 +26,13 @@ else
 	sum='shasum -a 256'
 fi
 
-cache=${CDK_APP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cross-account-dynamodb-cdk}/$(printf '%s' "$root" | $sum | cut -c1-16)
+base=${CDK_APP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cross-account-dynamodb-cdk}
+cache=$base/$(printf '%s' "$root" | $sum | cut -c1-16)
 key=$(
 	{
 		go env GOVERSION GOOS GOARCH GOFLAGS GOEXPERIMENT CGO_ENABLED GOAMD64 GOARM64 GOWORK GOTOOLCHAIN
-		find . \( -path ./node_modules -o -path './cdk.out*' -o -path ./.git \) -prune \
-			-o \( -type f -o -type l \) -print0 | LC_ALL=C sort -z | xargs -0 $sum
+		find -L . \( -path ./node_modules -o -path './cdk.out*' -o -path ./.git \) -prune \
+			-o -type f -print0 | LC_ALL=C sort -z | xargs -0 $sum
 	} | $sum | cut -c1-64
 )
 
@@ -44,9 +46,15 @@ if [ ! -x "$bin" ]; then
 	go build -o "$tmp" .
 	mv -f "$tmp" "$bin"
 	trap - EXIT
-	# Keep only this build: each is about 100 MB.
+	# Keep only this build: each is about 100 MB. And forget checkouts
+	# that no longer exist (a test's temporary copy, a removed worktree).
 	for old in "$cache"/app-*; do
 		[ "$old" = "$bin" ] || rm -f "$old"
+	done
+	printf '%s\n' "$root" >"$cache/root"
+	for dir in "$base"/*/; do
+		checkout=$(cat "$dir/root" 2>/dev/null) || continue
+		[ -d "$checkout" ] || rm -rf "$dir"
 	done
 fi
 exec "$bin" "$@"

@@ -82,4 +82,36 @@ func TestAppLauncherRebuildsExactlyWhenAnInputChanges(t *testing.T) {
 	run("a Go file removed", "two", true)
 	run("the build settings changed", "four", true, "GOFLAGS=-ldflags=-X=main.msg=four")
 	run("the build settings changed back", "two", true)
+
+	// A checkout reached through symbolic links (as cmd/verify's README
+	// test runs the CLI) is hashed through them, and its entry is dropped
+	// by the next build once it is gone.
+	view := t.TempDir()
+	for _, name := range []string{"app.sh", "go.mod", "main.go"} {
+		if err := os.Symlink(filepath.Join(dir, name), filepath.Join(view, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	viewRun := func() string {
+		t.Helper()
+		cmd := exec.Command("sh", "app.sh")
+		cmd.Dir = view
+		cmd.Env = append(os.Environ(), "CDK_APP_CACHE="+cache)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("sh app.sh in a linked view: %v\n%s", err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if got := viewRun(); got != "two" {
+		t.Errorf("linked view: the app printed %q, want %q", got, "two")
+	}
+	write("main.go", "package main\n\nimport \"fmt\"\n\nvar msg = \"five\"\n\nfunc main() { fmt.Println(msg) }\n")
+	if got := viewRun(); got != "five" {
+		t.Errorf("linked view, after a change behind a link: the app printed %q, want %q", got, "five")
+	}
+	if err := os.RemoveAll(view); err != nil {
+		t.Fatal(err)
+	}
+	run("a build after a checkout was removed", "five", true)
 }
