@@ -28,6 +28,8 @@ fi
 
 base=${CDK_APP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cross-account-dynamodb-cdk}
 cache=$base/$(printf '%s' "$root" | $sum | cut -c1-16)
+# $sum is a command with its arguments, split on purpose.
+# shellcheck disable=SC2086
 key=$(
 	{
 		go env GOVERSION GOOS GOARCH GOFLAGS GOEXPERIMENT CGO_ENABLED GOAMD64 GOARM64 GOWORK GOTOOLCHAIN
