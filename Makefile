@@ -8,10 +8,11 @@ CDK := npx --no-install cdk
 CONTEXT ?=
 # The cloud assembly: where synth writes, and what lint, access and verify read.
 CDK_OUT ?= cdk.out
-# The compliance gates, cdk-nag and aws-cdk-lib's template validation: a
-# plain `cdk synth` skips them (about half of its time); every synth, deploy
-# and diff run from here runs them, and a finding fails it.
-CHECKS := -c checks=true
+# The compliance gates, cdk-nag and aws-cdk-lib's template validation, run
+# in every synth, diff and deploy (the app's default, so a plain `cdk synth`
+# too), and a finding fails it. Only destroy turns them off, so that a new
+# rule never blocks a teardown.
+NO_CHECKS := -c checks=false
 # Every production option on, for the gates that must hold with them too.
 OPTIONS := -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com
 
@@ -24,21 +25,23 @@ node_modules: package.json package-lock.json
 
 # Synthesize every stack into cdk.out, through the gates, and list the templates.
 synth: node_modules
-	$(CDK) synth --quiet $(CHECKS) -o $(CDK_OUT) $(CONTEXT)
+	$(CDK) synth --quiet -o $(CDK_OUT) $(CONTEXT)
 	@ls -1 $(CDK_OUT)/*.template.json
 
 # The same app with every production option on, into cdk.out.options.
 synth-options: node_modules
-	$(CDK) synth --quiet $(CHECKS) $(OPTIONS) -o cdk.out.options
+	$(CDK) synth --quiet $(OPTIONS) -o cdk.out.options
 
 # Every test: config, both templates, the bundler, the writer function (unit
 # and end to end under the Lambda runtime emulator), the access check.
 test:
 	go test -count=1 ./...
 
-# Static checks on the code and on the synthesized templates.
+# Static checks on the code, the CI workflow (actionlint, pinned in go.mod)
+# and the synthesized templates.
 lint: synth synth-options
 	go vet ./...
+	go tool actionlint
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	cfn-lint $(CDK_OUT)/*.template.json cdk.out.options/*.template.json
 
@@ -58,12 +61,12 @@ PROFILE_FLAGS = -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(PROFILES)
 
 # bootstrap, deploy, diff, destroy: the CDK CLI for every stack (every
 # environment, for bootstrap) with its account's profile and CONTEXT, as
-# `go run ./cmd/verify -commands VERB` prints them; deploy and diff also run
-# the gates (CHECKS). Each command is echoed; deploy and destroy still ask before
+# `go run ./cmd/verify -commands VERB` prints them; destroy's skip the gates
+# (NO_CHECKS). Each command is echoed; deploy and destroy still ask before
 # IAM changes and deletions.
 .PHONY: bootstrap deploy diff destroy
 bootstrap deploy diff destroy: node_modules
-	@cmds=$$(mktemp) && go run ./cmd/verify -commands $@ $(PROFILE_FLAGS) $(if $(filter deploy diff,$@),$(CHECKS)) $(CONTEXT) > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
+	@cmds=$$(mktemp) && go run ./cmd/verify -commands $@ $(PROFILE_FLAGS) $(if $(filter destroy,$@),$(NO_CHECKS)) $(CONTEXT) > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
 	while IFS= read -r cmd <&3; do echo "+ $$cmd"; eval "$$cmd" || { rm -f "$$cmds"; exit 1; }; done 3< "$$cmds"; rm -f "$$cmds"
 
 # Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as

@@ -1,8 +1,9 @@
 // Command cdk is the CDK app: it reads the configuration from the CDK
 // context, validates all of it, and only then defines and synthesizes the
-// table's stack and the writers' stacks. With the context's checks set (as
-// make synth, deploy and diff set it), cdk-nag and aws-cdk-lib's template
-// validation gate the synth.
+// table's stack and the writers' stacks. cdk-nag and aws-cdk-lib's template
+// validation gate every synth, so a plain `cdk synth`, `cdk diff` or `cdk
+// deploy` fails on a finding; `-c checks=false` turns both off (the inner
+// loop, and make destroy).
 package main
 
 import (
@@ -43,18 +44,26 @@ func run() error {
 		if _, err := stacks.Build(app, cfg); err != nil {
 			return err
 		}
-		if cfg.Checks {
-			checkSelectedStacks(app)
-		}
+		gate(app, cfg)
 		app.Synth(nil)
 		return nil
 	})
 }
 
 // appProps are the App's properties for cfg: aws-cdk-lib's template
-// validation runs only with the checks on.
+// validation runs with the checks on (the default), unless CDK's own
+// switch (`cdk synth --no-validation`, CDK_VALIDATION=false) turns it off,
+// which aws-cdk-lib reads itself.
 func appProps(cfg config.Config) *awscdk.AppProps {
 	return &awscdk.AppProps{BuiltinCloudFormationValidation: jsii.Bool(cfg.Checks)}
+}
+
+// gate adds the gates that are not App properties: cdk-nag, with the
+// checks on.
+func gate(app awscdk.App, cfg config.Config) {
+	if cfg.Checks {
+		checkSelectedStacks(app)
+	}
 }
 
 // synth runs define and turns a failure that jsii raises as a panic (such as
@@ -74,9 +83,7 @@ func synth(define func() error) (err error) {
 // fails synthesis, so `make synth` (every stack selected, as in CI) gates
 // every stack, including what users add, and `make deploy` gates each stack
 // it deploys. A stack the CLI did not select (`cdk synth TableStack -e`
-// leaves out WriterStack) is neither bundled nor checked. The rules load
-// about forty aws-cdk-lib modules, most of a second, which is why a plain
-// `cdk synth` (checks off) skips them.
+// leaves out WriterStack) is neither bundled nor checked.
 func checkSelectedStacks(app awscdk.App) {
 	nag := cdknag.NewAwsSolutionsChecks(nil)
 	for _, child := range *app.Node().Children() {

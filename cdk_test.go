@@ -125,6 +125,84 @@ func TestBadConfigExitsBeforeSynthesis(t *testing.T) {
 	}
 }
 
+// Each input a new user gets wrong is refused before anything is
+// synthesized: the app exits 1 naming the key, and writes nothing.
+func TestInputsAreRefusedNamingTheKey(t *testing.T) {
+	t.Parallel()
+	bin := appBinary(t)
+	for _, tt := range []struct {
+		name string
+		set  map[string]any
+		want []string
+	}{
+		{"a guess for tableRegion", map[string]any{"region": "eu-west-1"},
+			[]string{"region: unknown context key; the app reads tableAccount, tableRegion, tableName, writers,"}},
+		{"a guess for tableAccount", map[string]any{"account": "123456789012"}, []string{"account: unknown context key; the app reads"}},
+		{"keys that do not parse, with other problems", map[string]any{"checks": "yes", "writers": "not json", "tableAccount": "12345"},
+			[]string{`checks: got "yes", want true or false`, `writers: got "not json", which is not JSON`, `tableAccount: got "12345", want 12 digits`}},
+		{"writers as an object", map[string]any{"writers": `{"name":"Writer","account":"222222222222","roleName":"r"}`},
+			[]string{`writers: got an object, want a JSON list of writer objects, even for one writer: on the command line -c 'writers=[{"name":`}},
+		{"writers with the shell's quotes removed", map[string]any{"writers": `[{name:Writer,account:222222222222,roleName:r}]`},
+			[]string{"writers: got", "the shell removed its double quotes; put the whole value in single quotes: -c 'writers=["}},
+		{"a writer named table", map[string]any{"writers": `[{"name":"table","account":"222222222222","roleName":"r"}]`},
+			[]string{`writers[0].name: got "table", which would name its stack tableStack like the table's stack TableStack, ignoring case`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := cdkJSONContext(t)
+			for k, v := range tt.set {
+				ctx[k] = v
+			}
+			stderr, code, outdir := runApp(t, bin, ctx)
+			if code != 1 {
+				t.Errorf("exit code = %d, want 1", code)
+			}
+			for _, want := range append([]string{"error: invalid configuration"}, tt.want...) {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr does not say %q:\n%s", want, stderr)
+				}
+			}
+			if strings.Contains(stderr, "panic") {
+				t.Errorf("stderr has a panic:\n%s", stderr)
+			}
+			if written, err := os.ReadDir(outdir); err != nil || len(written) != 0 {
+				t.Errorf("written to the output directory despite the error: %v (%v)", written, err)
+			}
+		})
+	}
+}
+
+// The real CLI, as a pipeline runs it: a plain `cdk synth` passes the keys
+// the CLI adds to the context (aws:cdk:..., @aws-cdk/core:...) and writes
+// the reports of both gates into its output directory. TableStack only, -e:
+// no function to build.
+func TestPlainCDKSynthRunsTheGates(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("npx"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("npx is not installed (CI=true: this test must run)")
+		}
+		t.Skip("npx is not installed (set CI=true to make this a failure)")
+	}
+	if _, err := os.Stat("node_modules/aws-cdk"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node_modules/aws-cdk is missing: run npm ci (CI=true: this test must run)")
+		}
+		t.Skip("node_modules/aws-cdk is missing: run npm ci")
+	}
+	outdir := t.TempDir()
+	cmd := exec.Command("npx", "--no-install", "cdk", "synth", "TableStack", "-e", "--quiet", "-o", outdir)
+	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npx cdk synth TableStack -e: %v\n%s", err, out)
+	}
+	for _, report := range []string{"AwsSolutions--TableStack-NagReport.csv", "validation-report.json"} {
+		if _, err := os.Stat(filepath.Join(outdir, report)); err != nil {
+			t.Errorf("a plain cdk synth did not write %s: %v", report, err)
+		}
+	}
+}
+
 func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 	t.Parallel()
 	bin := appBinary(t)
@@ -145,12 +223,12 @@ func TestDefaultConfigSynthesizesTwoTemplates(t *testing.T) {
 	}
 }
 
-// With checks on, cdk-nag checks the stacks the CLI selected (its report per
-// stack shows which it ran on: all of them in `make synth`, only TableStack
-// in `cdk synth TableStack -e -c checks=true`) and the template validation
-// runs (it writes its report). Without checks, as in a plain `cdk synth`,
-// neither runs.
-func TestChecksRunOnlyWhenAsked(t *testing.T) {
+// The gates run by default: cdk-nag checks the stacks the CLI selected (its
+// report per stack shows which it ran on: all of them in a plain `cdk
+// synth`, only TableStack in `cdk synth TableStack -e`) and the template
+// validation runs (it writes its report). With `-c checks=false` neither
+// runs.
+func TestChecksRunByDefault(t *testing.T) {
 	t.Parallel()
 	bin := appBinary(t)
 	for _, tt := range []struct {
@@ -158,10 +236,11 @@ func TestChecksRunOnlyWhenAsked(t *testing.T) {
 		selected []any
 		want     string
 	}{
-		{"true", []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
-		{true, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv validation-report.json"},
-		{nil, []any{"**"}, ""},
+		{nil, []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
+		{nil, []any{"**"}, "AwsSolutions--TableStack-NagReport.csv AwsSolutions--WriterStack-NagReport.csv validation-report.json"},
+		{true, []any{"TableStack"}, "AwsSolutions--TableStack-NagReport.csv validation-report.json"},
 		{"false", []any{"**"}, ""},
+		{false, []any{"TableStack"}, ""},
 	} {
 		ctx := cdkJSONContext(t)
 		ctx["aws:cdk:bundling-stacks"] = tt.selected
@@ -188,12 +267,15 @@ func TestChecksRunOnlyWhenAsked(t *testing.T) {
 	}
 }
 
-// Each gate fails the synth on a finding when it runs, and only then: a
-// queue that accepts plain HTTP (cdk-nag's AwsSolutions-SQS4) and a queue
-// whose retention is below CloudFormation's minimum of 60 seconds (the
-// template validation), with cdk.json's feature flags, which make the
-// validation's findings errors and put cdk-nag's in its report.
-func TestEachCheckFailsTheSynthOnAFinding(t *testing.T) {
+// Each gate fails a plain synth (no -c: the configuration as cdk.json
+// alone gives it) on a finding, and `-c checks=false` skips both: a queue
+// that accepts plain HTTP (cdk-nag's AwsSolutions-SQS4) and a queue whose
+// retention is below CloudFormation's minimum of 60 seconds (the template
+// validation), with cdk.json's feature flags, which make the validation's
+// findings errors and put cdk-nag's in its report. The app is built as
+// run builds it: appProps and gate of the configuration read from the
+// context.
+func TestEachCheckFailsAPlainSynthOnAFinding(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		gate  string
@@ -207,26 +289,29 @@ func TestEachCheckFailsTheSynthOnAFinding(t *testing.T) {
 			awssqs.NewCfnQueue(stack, jsii.String("Queue"), &awssqs.CfnQueueProps{MessageRetentionPeriod: jsii.Number(1)})
 		}, "MessageRetentionPeriod"},
 	} {
-		for _, on := range []bool{true, false} {
+		for _, checks := range []any{nil, "false"} {
 			outdir := t.TempDir()
 			ctx := cdkJSONContext(t)
-			// The app's own properties, as with checks on (validation only)
-			// or off.
-			props := appProps(config.Config{Checks: on && tt.gate == "template validation"})
+			if checks != nil {
+				ctx["checks"] = checks
+			}
+			cfg, err := config.FromContext(ctx, config.Regions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			props := appProps(cfg)
 			props.Context, props.Outdir = &ctx, jsii.String(outdir)
 			app := awscdk.NewApp(props)
 			tt.plant(awscdk.NewStack(app, jsii.String("Planted"), nil))
-			if on && tt.gate == "cdk-nag" {
-				checkSelectedStacks(app)
-			}
-			err := synth(func() error { app.Synth(nil); return nil })
+			gate(app, cfg)
+			err = synth(func() error { app.Synth(nil); return nil })
 			report, _ := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
 			named := strings.Contains(string(report), tt.want)
-			if on && (err == nil || !named) {
-				t.Errorf("%s on: synth error %v, report names %s: %v; want both", tt.gate, err, tt.want, named)
+			if checks == nil && (err == nil || !named || !strings.Contains(err.Error(), "synthesis failed")) {
+				t.Errorf("%s, plain synth: synth error %v, report names %s: %v; want both", tt.gate, err, tt.want, named)
 			}
-			if !on && (err != nil || named) {
-				t.Errorf("%s off: synth error %v, report names %s: %v; want neither", tt.gate, err, tt.want, named)
+			if checks != nil && (err != nil || named) {
+				t.Errorf("%s, checks=%v: synth error %v, report names %s: %v; want neither", tt.gate, checks, err, tt.want, named)
 			}
 		}
 	}

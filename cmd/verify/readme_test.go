@@ -134,15 +134,15 @@ func TestReadmeOperatorPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := strings.Join([]string{
-		"npx cdk synth --quiet -c checks=true -o cdk.out",
-		"npx cdk synth --quiet -c checks=true -o cdk.out",
-		"npx cdk synth --quiet -c checks=true -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com -o cdk.out.options",
+		"npx cdk synth --quiet -o cdk.out",
+		"npx cdk synth --quiet -o cdk.out",
+		"npx cdk synth --quiet -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com -o cdk.out.options",
 		"npx cdk bootstrap aws://111111111111/us-east-1 --profile a",
 		"npx cdk bootstrap aws://222222222222/us-east-1 --profile b",
-		"npx cdk diff TableStack -e -c checks=true --profile a",
-		"npx cdk diff WriterStack -e -c checks=true --profile b",
-		"npx cdk deploy TableStack -e -c checks=true --profile a",
-		"npx cdk deploy WriterStack -e -c checks=true --profile b",
+		"npx cdk diff TableStack -e --profile a",
+		"npx cdk diff WriterStack -e --profile b",
+		"npx cdk deploy TableStack -e --profile a",
+		"npx cdk deploy WriterStack -e --profile b",
 	}, "\n") + "\n"
 	if string(logged) != want {
 		t.Errorf("CDK CLI commands =\n%s\nwant\n%s", logged, want)

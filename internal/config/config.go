@@ -60,9 +60,10 @@ type Config struct {
 	AlarmEmail string
 	// Checks runs the compliance gates in the synth: cdk-nag's AwsSolutions
 	// pack on the stacks the CLI selected, and aws-cdk-lib's template
-	// validation; a finding of either fails the synth. Default: off, which
-	// keeps a plain `cdk synth` fast; make synth, deploy and diff (and so CI)
-	// turn it on.
+	// validation; a finding of either fails the synth. Default: on, so that
+	// a plain `cdk synth`, `cdk diff` or `cdk deploy` is gated; off
+	// (`-c checks=false`) is for the inner loop, and for make destroy, so
+	// that a new rule never blocks a teardown.
 	Checks bool
 }
 
@@ -117,30 +118,47 @@ func ContextFromFile(path string) (map[string]any, error) {
 // partitions (the app passes aws-cdk-lib's region facts, the offline
 // commands Regions). Every problem is reported, joined into one error.
 func FromContext(context map[string]any, knownRegions map[string]string) (Config, error) {
-	typos := checkTypos(context)
+	errs := checkKeys(context)
 
+	// A key that does not parse is reported, and the rules on it are not:
+	// every other key is still read and checked, so that one bad value
+	// hides no other problem.
 	var cfg Config
-	var errs []error
+	failed := map[string]bool{}
+	fail := func(key string, err error) {
+		errs = append(errs, err)
+		failed[key] = true
+	}
 	var err error
 	if cfg.TableAccount, err = stringValue(context, KeyTableAccount); err != nil {
-		errs = append(errs, err)
+		fail(KeyTableAccount, err)
 	}
 	if cfg.TableRegion, err = stringValue(context, KeyTableRegion); err != nil {
-		errs = append(errs, err)
+		fail(KeyTableRegion, err)
 	}
 	if cfg.TableName, err = stringValue(context, KeyTableName); err != nil {
-		errs = append(errs, err)
+		fail(KeyTableName, err)
 	}
-	if cfg.Writers, err = writersValue(context); err != nil {
-		errs = append(errs, err)
+	var writerErrs map[string]error
+	cfg.Writers, writerErrs = writersValue(context)
+	for _, key := range slices.Sorted(maps.Keys(writerErrs)) {
+		fail(key, writerErrs[key])
 	}
-	errs = append(errs, cfg.readOptions(context)...)
-	if len(errs) > 0 {
-		return Config{}, errors.Join(append(typos, errs...)...)
+	for key, err := range cfg.readOptions(context) {
+		fail(key, err)
+	}
+	for i, w := range cfg.Writers {
+		if w.Region == "" && failed[KeyTableRegion] {
+			// It would default to the table's region, which is unknown.
+			failed[fmt.Sprintf("%s[%d].region", KeyWriters, i)] = true
+		}
 	}
 	cfg.applyDefaults(knownRegions)
-	if err := cfg.Validate(knownRegions); err != nil || len(typos) > 0 {
-		return Config{}, errors.Join(append(typos, err)...)
+	if err := cfg.validate(knownRegions, failed); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
 	}
 	return cfg, nil
 }
@@ -162,8 +180,17 @@ func (c *Config) applyDefaults(knownRegions map[string]string) {
 // Validate checks every rule on c and reports every broken one. knownRegions
 // maps region names to their partitions.
 func (c Config) Validate(knownRegions map[string]string) error {
+	return c.validate(knownRegions, nil)
+}
+
+// validate is Validate, quiet about the keys in failed (those that did not
+// parse, whose values are not the user's) and anything under them.
+func (c Config) validate(knownRegions map[string]string, failed map[string]bool) error {
 	var errs []error
 	add := func(key, format string, args ...any) {
+		if under(key, failed) {
+			return
+		}
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
 	}
 
@@ -180,11 +207,16 @@ func (c Config) Validate(knownRegions map[string]string) error {
 	roles := map[string]int{}
 	for i, w := range c.Writers {
 		key := fmt.Sprintf("%s[%d]", KeyWriters, i)
+		if failed[key] {
+			continue
+		}
 		switch {
 		case !writerNameRule.MatchString(w.Name):
 			add(key+".name", "got %q, want a letter then up to 59 letters or digits (the stack is named name+\"Stack\")", w.Name)
-		case w.StackName() == TableStackName:
-			add(key+".name", "got %q, which would name its stack %s like the table's stack", w.Name, TableStackName)
+		case strings.EqualFold(w.StackName(), TableStackName):
+			// Stack names become file names in cdk.out, which collide on a
+			// case-insensitive file system (macOS, Windows).
+			add(key+".name", "got %q, which would name its stack %s like the table's stack %s, ignoring case; stack names must be unique ignoring case (they name files in cdk.out)", w.Name, w.StackName(), TableStackName)
 		}
 		if j, dup := names[strings.ToLower(w.Name)]; dup {
 			add(key+".name", "got %q, already used by writers[%d]; writer names must be unique, ignoring case", w.Name, j)
@@ -212,10 +244,21 @@ func (c Config) Validate(knownRegions map[string]string) error {
 		checkActions(key+".actions", w.Actions, add)
 	}
 	c.validateOptions(add)
-	if len(errs) == 0 {
+	if len(errs) == 0 && len(failed) == 0 {
 		errs = append(errs, checkTablePolicy(c.Grants())...)
 	}
 	return errors.Join(errs...)
+}
+
+// under reports whether key is one of keys or inside one of them
+// (writers[0].name is inside writers[0] and writers).
+func under(key string, keys map[string]bool) bool {
+	for k := range keys {
+		if key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 func checkAccount(key, account string, add func(key, format string, args ...any)) {
@@ -253,24 +296,6 @@ func checkActions(key string, actions []string, add func(key, format string, arg
 	}
 }
 
-// checkTypos reports context keys that look like misspellings of the app's
-// own keys, which would otherwise be ignored without a word.
-func checkTypos(context map[string]any) []error {
-	var errs []error
-	for _, key := range slices.Sorted(maps.Keys(context)) {
-		if slices.Contains(contextKeys, key) {
-			continue
-		}
-		for _, known := range contextKeys {
-			if editDistance(strings.ToLower(key), strings.ToLower(known)) <= 2 {
-				errs = append(errs, fmt.Errorf("%s: unknown context key; did you mean %q?", key, known))
-				break
-			}
-		}
-	}
-	return errs
-}
-
 func stringValue(context map[string]any, key string) (string, error) {
 	v, ok := context[key]
 	if !ok || v == nil {
@@ -283,35 +308,58 @@ func stringValue(context map[string]any, key string) (string, error) {
 	return s, nil
 }
 
+// writersHint is how to write the writers list on the command line.
+const writersHint = `-c 'writers=[{"name":"Writer","account":"222222222222","roleName":"my-writer"}]'`
+
 // writersValue decodes the writers list, given as JSON in cdk.json or as a
-// JSON string with -c writers='[...]'. Unknown fields are errors.
-func writersValue(context map[string]any) ([]Writer, error) {
+// JSON string with -c writers='[...]', and returns the problems by key
+// (writers, or writers[i] for one writer). Unknown fields are errors.
+func writersValue(context map[string]any) ([]Writer, map[string]error) {
+	fail := func(format string, args ...any) ([]Writer, map[string]error) {
+		return nil, map[string]error{KeyWriters: fmt.Errorf("%s: %s", KeyWriters, fmt.Sprintf(format, args...))}
+	}
 	v, ok := context[KeyWriters]
 	if !ok || v == nil {
-		return nil, fmt.Errorf("%s: missing; set it in cdk.json or with -c %s='[...]'", KeyWriters, KeyWriters)
+		return fail("missing; set it in cdk.json or with %s", writersHint)
 	}
-	raw, ok := v.(string)
-	if !ok {
+	raw, fromFlag := v.(string)
+	if !fromFlag {
 		b, err := json.Marshal(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", KeyWriters, err)
+			return fail("%v", err)
 		}
 		raw = string(b)
 	}
+	var top any
+	if err := json.Unmarshal([]byte(raw), &top); err != nil {
+		trimmed := strings.TrimSpace(raw)
+		if (strings.HasPrefix(trimmed, "[") || strings.HasPrefix(trimmed, "{")) && !strings.Contains(raw, `"`) {
+			return fail("got %q, which is not JSON: the shell removed its double quotes; put the whole value in single quotes: %s", raw, writersHint)
+		}
+		return fail("got %q, which is not JSON (%v); want a JSON list of writer objects, in single quotes for the shell: %s", raw, err, writersHint)
+	}
+	if _, isList := top.([]any); !isList {
+		where := "on the command line " + writersHint
+		if !fromFlag {
+			where = `in cdk.json "writers": [{"name": "Writer", ...}]`
+		}
+		return fail("got %s, want a JSON list of writer objects, even for one writer: %s", jsonKind(top), where)
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &items); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON list of writer objects: %v", KeyWriters, err)
+		return fail("want a JSON list of writer objects: %v", err)
 	}
 	writers := make([]Writer, len(items))
-	var errs []error
+	errs := map[string]error{}
 	for i, item := range items {
+		key := fmt.Sprintf("%s[%d]", KeyWriters, i)
 		dec := json.NewDecoder(bytes.NewReader(item))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&writers[i]); err != nil {
-			errs = append(errs, fmt.Errorf("%s[%d]: %s", KeyWriters, i, decodeMessage(err)))
+			errs[key] = fmt.Errorf("%s: %s", key, decodeMessage(err))
 		}
 	}
-	return writers, errors.Join(errs...)
+	return writers, errs
 }
 
 func decodeMessage(err error) string {
@@ -335,27 +383,10 @@ func jsonKind(v any) string {
 		return "a list"
 	case map[string]any:
 		return "an object"
+	case string:
+		return "a string"
+	case nil:
+		return "null"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -14,7 +14,7 @@ func TestDefaultConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items", TablePartition: "aws", TableEncryption: "aws-owned",
+		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items", TablePartition: "aws", TableEncryption: "aws-owned", Checks: true,
 		Writers: []Writer{{Name: "Writer", Account: "222222222222", Region: "us-east-1",
 			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}, Partition: "aws"}},
 	}
@@ -95,10 +95,21 @@ func TestConfigErrors(t *testing.T) {
 			[]string{`writers[1].name: got "writer", already used by writers[0]; writer names must be unique, ignoring case`}},
 		{"writer in another partition", []any{KeyWriters, writer(`,"region":"cn-north-1"`)},
 			[]string{`writers[0].region: got "cn-north-1" in partition aws-cn, the table is in aws`}},
-		{"writer named Table", []any{KeyWriters, `[{"name":"Table","account":"222222222222","roleName":"r"}]`}, []string{`writers[0].name: got "Table", which would name its stack TableStack`}},
+		{"writer named Table", []any{KeyWriters, `[{"name":"Table","account":"222222222222","roleName":"r"}]`}, []string{`writers[0].name: got "Table", which would name its stack TableStack like the table's stack TableStack`}},
+		{"writer named table", []any{KeyWriters, `[{"name":"table","account":"222222222222","roleName":"r"}]`},
+			[]string{`writers[0].name: got "table", which would name its stack tableStack like the table's stack TableStack, ignoring case; stack names must be unique ignoring case`}},
+		{"unknown key region", []any{"region", "eu-west-1"}, []string{"region: unknown context key; the app reads tableAccount, tableRegion, tableName, writers, tableEncryption, organizationId, alarmEmail, checks"}},
+		{"unknown key account", []any{"account", "123456789012"}, []string{"account: unknown context key; the app reads tableAccount, tableRegion,"}},
+		{"unknown key of the user's", []any{"team", "payments"}, []string{"team: unknown context key; the app reads"}},
+		{"kebab-case spelling of a key", []any{"table-name", "orders"}, []string{`table-name: unknown context key; did you mean "tableName"?`}},
 		{"writer name with a dash", []any{KeyWriters, `[{"name":"my-writer","account":"222222222222","roleName":"r"}]`}, []string{`writers[0].name: got "my-writer", want a letter then`}},
 		{"empty writers", []any{KeyWriters, []any{}}, []string{"writers: got an empty list, want at least one writer"}},
-		{"writers not a list", []any{KeyWriters, `{"name":"Writer"}`}, []string{"writers: want a JSON list of writer objects"}},
+		{"writers not a list", []any{KeyWriters, `{"name":"Writer"}`}, []string{"writers: got an object, want a JSON list of writer objects, even for one writer: on the command line -c 'writers=[{\"name\":"}},
+		{"writers an object in cdk.json", []any{KeyWriters, map[string]any{"name": "Writer"}}, []string{`writers: got an object, want a JSON list of writer objects, even for one writer: in cdk.json "writers": [{"name": "Writer", ...}]`}},
+		{"writers with the shell's quotes removed", []any{KeyWriters, `[{name:Writer,account:222222222222,roleName:r}]`},
+			[]string{`writers: got "[{name:Writer,account:222222222222,roleName:r}]", which is not JSON: the shell removed its double quotes; put the whole value in single quotes: -c 'writers=[{"name":"Writer"`}},
+		{"writers not JSON", []any{KeyWriters, `Writer`}, []string{`writers: got "Writer", which is not JSON (invalid character 'W'`, `in single quotes for the shell: -c 'writers=[`}},
+		{"writers a number in cdk.json", []any{KeyWriters, 1.0}, []string{"writers: got a number, want a JSON list of writer objects"}},
 		{"unknown writer field", []any{KeyWriters, writer(`,"acount":"x"`)}, []string{`writers[0]: unknown field "acount"`}},
 		{"writer field of the wrong type", []any{KeyWriters, `[{"name":"Writer","account":222222222222,"roleName":"r"}]`}, []string{"writers[0]: account: got number, want string"}},
 		{"typo of a key", []any{"tableAcount", "333333333333"}, []string{`tableAcount: unknown context key; did you mean "tableAccount"?`}},
@@ -107,6 +118,10 @@ func TestConfigErrors(t *testing.T) {
 		{"missing key", []any{KeyTableName, nil}, []string{"tableName: missing"}},
 		{"several problems at once", []any{KeyTableAccount, "1", KeyTableRegion, "nowhere"},
 			[]string{`tableAccount: got "1", want 12 digits`, `tableRegion: got "nowhere"`}},
+		{"a key that does not parse hides no other", []any{KeyChecks, "yes", KeyWriters, `[{name:W}]`, KeyTableAccount, "1", KeyAlarmEmail, "ops", "region", "x"},
+			[]string{`checks: got "yes", want true or false`, "writers: got", "the shell removed its double quotes", `tableAccount: got "1", want 12 digits`, `alarmEmail: got "ops"`, "region: unknown context key"}},
+		{"one writer that does not parse hides no other", []any{KeyWriters, `[{"name":"A","account":1,"roleName":"a"},{"name":"B","account":"2","roleName":"b"}]`},
+			[]string{"writers[0]: account: got number, want string", `writers[1].account: got "2", want 12 digits`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,11 +142,38 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestUnrelatedContextKeysAreNotTypos(t *testing.T) {
+// aws-cdk's own keys pass by their shape: the CLI's, the feature flags, the
+// lookups it caches in cdk.context.json.
+func TestCDKKeysPass(t *testing.T) {
 	t.Parallel()
-	ctx := withContext(defaultContext(t), "aws:cdk:bundling-stacks", []any{}, "acknowledged-issue-numbers", []any{1}, "team", "payments")
+	ctx := withContext(defaultContext(t),
+		"aws:cdk:bundling-stacks", []any{}, "aws:cdk:enable-path-metadata", true, "aws:cdk:enable-asset-metadata", true,
+		"aws:cdk:version-reporting", true, "aws:cdk:a-setting-of-a-later-release", true,
+		"@aws-cdk/core:failSynthOnValidationErrors", false, "@aws-cdk/aws-s3:aFlagOfALaterRelease", true,
+		"@aws-cdk-containers/ecs-service-extensions:enableDefaultLogDriver", true, "aws-cdk:enableDiffNoFail", "true",
+		"acknowledged-issue-numbers", []any{1}, "cli-telemetry", false, "assets-ecr-repository-name", "repo",
+		"availability-zones:account=111111111111:region=us-east-1", []any{"us-east-1a"})
 	if _, err := FromContext(ctx, Regions); err != nil {
 		t.Errorf("got %v, want no error", err)
+	}
+}
+
+// A key that does not parse is not reported twice: its rules are quiet.
+func TestAKeyThatDoesNotParseIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	_, err := FromContext(withContext(defaultContext(t), KeyTableAccount, 1.0, KeyTableRegion, true, KeyWriters, "[{"), Regions)
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	want := []string{"tableAccount: got a number, want a string", "tableRegion: got a boolean, want a string", `writers: got "[{", which is not JSON`}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d = %q, want it to start with %q", i, lines[i], w)
+		}
 	}
 }
 

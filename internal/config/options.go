@@ -11,9 +11,9 @@ const (
 	KeyTableEncryption = "tableEncryption"
 	KeyOrganizationID  = "organizationId"
 	KeyAlarmEmail      = "alarmEmail"
-	// KeyChecks turns the synth's compliance gates on: cdk-nag's
-	// AwsSolutions checks and aws-cdk-lib's template validation. true or
-	// false (the default); make synth, deploy and diff set it.
+	// KeyChecks switches the synth's compliance gates: cdk-nag's
+	// AwsSolutions checks and aws-cdk-lib's template validation. true (the
+	// default) or false, an inner-loop setting; make destroy sets false.
 	KeyChecks = "checks"
 )
 
@@ -33,10 +33,10 @@ const (
 
 var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 
-// readOptions reads the optional production settings into c, with their
-// defaults.
-func (c *Config) readOptions(context map[string]any) []error {
-	var errs []error
+// readOptions reads the optional settings into c, with their defaults, and
+// returns the problems by key.
+func (c *Config) readOptions(context map[string]any) map[string]error {
+	errs := map[string]error{}
 	for _, opt := range []struct {
 		key string
 		dst *string
@@ -45,7 +45,7 @@ func (c *Config) readOptions(context map[string]any) []error {
 		if v, ok := context[key]; ok && v != nil {
 			s, isString := v.(string)
 			if !isString {
-				errs = append(errs, fmt.Errorf("%s: got %s, want a string (quote it in cdk.json)", key, jsonKind(v)))
+				errs[key] = fmt.Errorf("%s: got %s, want a string (quote it in cdk.json)", key, jsonKind(v))
 				continue
 			}
 			*dst = s
@@ -55,19 +55,19 @@ func (c *Config) readOptions(context map[string]any) []error {
 		c.TableEncryption = EncryptionAWSOwned
 	}
 	var err error
-	if c.Checks, err = boolValue(context, KeyChecks); err != nil {
-		errs = append(errs, err)
+	if c.Checks, err = boolValue(context, KeyChecks, true); err != nil {
+		errs[KeyChecks] = err
 	}
 	return errs
 }
 
 // boolValue reads an optional true/false setting: a JSON boolean from
 // cdk.json, or the string "true" or "false" from -c key=value. Absent is
-// false.
-func boolValue(context map[string]any, key string) (bool, error) {
+// def.
+func boolValue(context map[string]any, key string, def bool) (bool, error) {
 	switch v := context[key].(type) {
 	case nil:
-		return false, nil
+		return def, nil
 	case bool:
 		return v, nil
 	case string:

@@ -33,8 +33,8 @@ func TestOptionDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.CustomerManagedKey() || cfg.TableEncryption != "aws-owned" || cfg.OrganizationID != "" || cfg.AlarmEmail != "" || cfg.Checks {
-		t.Errorf("defaults = %+v, want aws-owned, no organization, no e-mail, no checks", cfg)
+	if cfg.CustomerManagedKey() || cfg.TableEncryption != "aws-owned" || cfg.OrganizationID != "" || cfg.AlarmEmail != "" || !cfg.Checks {
+		t.Errorf("defaults = %+v, want aws-owned, no organization, no e-mail, the checks on", cfg)
 	}
 	st := TablePolicy(cfg.Grants())["Statement"].([]any)[0].(map[string]any)
 	if _, ok := st["Condition"].(map[string]any)["StringEquals"]; ok {
@@ -69,15 +69,20 @@ func TestOptionErrors(t *testing.T) {
 	}
 }
 
-// checks comes as a JSON boolean from cdk.json and as a string from -c.
+// checks comes as a JSON boolean from cdk.json and as a string from -c;
+// absent, the gates are on.
 func TestChecksSetting(t *testing.T) {
 	t.Parallel()
-	for _, v := range []any{true, "true", false, "false"} {
-		cfg, err := FromContext(withContext(defaultContext(t), KeyChecks, v), Regions)
+	for _, v := range []any{true, "true", false, "false", nil} {
+		ctx := withContext(defaultContext(t), KeyChecks, v)
+		if v == nil {
+			delete(ctx, KeyChecks)
+		}
+		cfg, err := FromContext(ctx, Regions)
 		if err != nil {
 			t.Fatalf("%v: %v", v, err)
 		}
-		if want := v == true || v == "true"; cfg.Checks != want {
+		if want := v == nil || v == true || v == "true"; cfg.Checks != want {
 			t.Errorf("checks %#v: Checks = %v, want %v", v, cfg.Checks, want)
 		}
 	}
