@@ -16,7 +16,11 @@ NO_CHECKS := -c checks=false
 # Every production option on, for the gates that must hold with them too.
 OPTIONS := -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com
 
-.PHONY: synth synth-options test lint access local verify bench
+.PHONY: help synth synth-options test lint access local verify bench
+
+# `make` alone: the targets, each with the comment above it.
+help:
+	@awk '/^$$/{c=""} /^# /{if (c=="") c=substr($$0,3); next} /^[a-z][a-z -]*:([^=]|$$)/ && c!="" {split($$0,t,":"); printf "  %-30s %s\n", t[1], c; c=""}' $(MAKEFILE_LIST)
 
 # The pinned CDK CLI (package-lock.json).
 node_modules: package.json package-lock.json

@@ -45,6 +45,7 @@ if [ ! -x "$bin" ]; then
 	mkdir -p "$cache"
 	tmp=$(mktemp "$cache/build.XXXXXX")
 	trap 'rm -f "$tmp"' EXIT
+	echo "app.sh: building the app for these inputs (the first build compiles the CDK's Go bindings, about a minute)" >&2
 	go build -o "$tmp" .
 	mv -f "$tmp" "$bin"
 	trap - EXIT

@@ -59,3 +59,21 @@ func TestMakeDestroySkipsTheGates(t *testing.T) {
 		}
 	}
 }
+
+// TestMakeAlonePrintsTheTargets: `make` with no target lists what it can
+// do, and runs nothing (it used to run npm ci).
+func TestMakeAlonePrintsTheTargets(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("make", "--no-print-directory").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make: %v\n%s", err, out)
+	}
+	for _, target := range []string{"synth", "test", "lint", "access", "bootstrap deploy diff destroy", "verify", "local", "bench"} {
+		if !strings.Contains(string(out), "  "+target+" ") {
+			t.Errorf("make alone does not list %q:\n%s", target, out)
+		}
+	}
+	if strings.Contains(string(out), "npm") {
+		t.Errorf("make alone ran npm:\n%s", out)
+	}
+}

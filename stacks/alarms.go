@@ -48,5 +48,7 @@ func alarmOnAny(scope constructs.Construct, id string, metric awscloudwatch.IMet
 	return alarm
 }
 
-// fiveMinutes is the period every alarm evaluates.
-var fiveMinutes = awscdk.Duration_Minutes(jsii.Number(5))
+
+// fiveMinutes is the period every alarm evaluates: a function, so that no
+// jsii call runs when the package is loaded.
+func fiveMinutes() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }

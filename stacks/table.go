@@ -108,13 +108,13 @@ func tableAlarms(stack awscdk.Stack, table awsdynamodb.TableV2, email string) {
 			"writes": awscloudwatch.NewMetric(&awscloudwatch.MetricProps{Namespace: jsii.String("AWS/DynamoDB"), MetricName: jsii.String("WriteThrottleEvents"), DimensionsMap: dims, Statistic: jsii.String("Sum")}),
 		},
 		Label:  jsii.String("throttled reads and writes"),
-		Period: fiveMinutes,
+		Period: fiveMinutes(),
 	})
 	alarmOnAny(stack, "ThrottledRequestsAlarm", throttled,
 		"The table throttled reads or writes: on-demand capacity is ramping up or a partition is hot; writers retry, but check their errors.", topic)
 	userErrors := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 		Namespace: jsii.String("AWS/DynamoDB"), MetricName: jsii.String("UserErrors"),
-		Statistic: jsii.String("Sum"), Period: fiveMinutes,
+		Statistic: jsii.String("Sum"), Period: fiveMinutes(),
 	})
 	alarmOnAny(stack, "UserErrorsAlarm", userErrors,
 		"DynamoDB refused requests as the caller's error (HTTP 400: access denied, validation) in this account and region; CloudWatch does not split this by table.", topic)

@@ -156,10 +156,10 @@ func ignoreRedundantDependency(fn awslambda.Function) {
 // asynchronous invocation that failed after Lambda's retries), the
 // function's errors and its throttles.
 func writerAlarms(stack awscdk.Stack, deadLetters awssqs.Queue, fn awslambda.Function, topic awssns.Topic) {
-	alarmOnAny(stack, "DeadLetterAlarm", deadLetters.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Maximum")}),
+	alarmOnAny(stack, "DeadLetterAlarm", deadLetters.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Maximum")}),
 		"Failed asynchronous invocations are waiting in the dead-letter queue: read them, fix the cause, and send them again.", topic)
-	alarmOnAny(stack, "ErrorsAlarm", fn.MetricErrors(&awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Sum")}),
+	alarmOnAny(stack, "ErrorsAlarm", fn.MetricErrors(&awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Sum")}),
 		"The writer function returned errors: its log group has one record per failed invocation, with the cause and a hint.", topic)
-	alarmOnAny(stack, "ThrottlesAlarm", fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: fiveMinutes, Statistic: jsii.String("Sum")}),
+	alarmOnAny(stack, "ThrottlesAlarm", fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Sum")}),
 		"Lambda throttled the writer function: the account's concurrency is used up; raise it or reserve concurrency for the function.", topic)
 }
