@@ -48,7 +48,6 @@ func alarmOnAny(scope constructs.Construct, id string, metric awscloudwatch.IMet
 	return alarm
 }
 
-
 // fiveMinutes is the period every alarm evaluates: a function, so that no
 // jsii call runs when the package is loaded.
 func fiveMinutes() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }
