@@ -27,18 +27,17 @@ func Build(scope constructs.Construct, cfg config.Config) (*App, error) {
 		StackProps: stackProps(cfg.TableAccount, cfg.TableRegion, "DynamoDB table "+cfg.TableName+" shared with writers in other accounts"),
 		TableName:  cfg.TableName,
 		Grants:     cfg.Grants(),
-		KeyPolicy:  keyPolicy(cfg),
-		KeyAlias:   cfg.KeyAlias(),
+		Encryption: encryption(cfg),
 		AlarmEmail: cfg.AlarmEmail,
 	})}
 	for _, w := range cfg.Writers {
 		ws, err := NewWriterStack(scope, w.StackName(), &WriterStackProps{
-			StackProps:   stackProps(w.Account, w.Region, "Writer "+w.Name+": writes to "+tableArn+" from account "+w.Account),
-			RoleName:     w.RoleName,
-			TableArn:     tableArn,
-			Actions:      w.Actions,
-			KeyStatement: keyStatement(cfg),
-			AlarmEmail:   cfg.AlarmEmail,
+			StackProps: stackProps(w.Account, w.Region, "Writer "+w.Name+": writes to "+tableArn+" from account "+w.Account),
+			RoleName:   w.RoleName,
+			TableArn:   tableArn,
+			Actions:    w.Actions,
+			KeyUse:     keyUse(cfg),
+			AlarmEmail: cfg.AlarmEmail,
 		})
 		if err != nil {
 			return nil, err
@@ -58,20 +57,21 @@ func stackProps(account, region, description string) awscdk.StackProps {
 	}
 }
 
-// keyPolicy is the policy of the table's customer-managed key, nil for the
-// AWS owned key.
-func keyPolicy(cfg config.Config) map[string]any {
+// encryption is the table's customer-managed key, nil for the AWS owned
+// key.
+func encryption(cfg config.Config) *CustomerManagedKey {
 	if !cfg.CustomerManagedKey() {
 		return nil
 	}
-	return cfg.KeyPolicy()
+	return &CustomerManagedKey{Alias: cfg.KeyAlias(), Policy: cfg.KeyPolicy()}
 }
 
-// keyStatement is the writers' identity statement for the table's
-// customer-managed key, nil for the AWS owned key.
-func keyStatement(cfg config.Config) map[string]any {
+// keyUse is what the writers may do with the table's customer-managed key,
+// nil for the AWS owned key.
+func keyUse(cfg config.Config) *config.KeyUse {
 	if !cfg.CustomerManagedKey() {
 		return nil
 	}
-	return cfg.WriterKeyStatement()
+	use := cfg.WriterKeyUse()
+	return &use
 }

@@ -184,7 +184,7 @@ func TestWriterKeyStatementAndAlarms(t *testing.T) {
 	for _, st := range props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 		if st.(map[string]any)["Sid"] == "UseTableKey" {
 			found = true
-			equalJSON(t, "key statement", st, s.cfg.WriterKeyStatement())
+			equalJSON(t, "key statement", st, s.cfg.WriterKeyUse().Statement())
 		}
 	}
 	if !found {

@@ -22,15 +22,22 @@ type TableStackProps struct {
 	// Grants are the writers allowed in; one resource-policy statement each,
 	// as config.TablePolicy renders them.
 	Grants []config.Grant
-	// KeyPolicy, when set, is the policy of a customer-managed KMS key the
-	// stack creates to encrypt the table (config.KeyPolicy). Default: nil,
-	// the AWS owned key.
-	KeyPolicy map[string]any
-	// KeyAlias is the key's alias; required with KeyPolicy.
-	KeyAlias string
+	// Encryption, when set, is a customer-managed KMS key the stack creates
+	// to encrypt the table. Default: nil, the AWS owned key.
+	Encryption *CustomerManagedKey
 	// AlarmEmail, when set, is subscribed to the stack's alarms. Default:
 	// the alarms have no action.
 	AlarmEmail string
+}
+
+// CustomerManagedKey is a KMS key that TableStack creates for the table:
+// rotated, retained when the stack is deleted.
+type CustomerManagedKey struct {
+	// Alias is the key's alias (config.KeyAlias).
+	Alias string
+	// Policy is the key policy (config.KeyPolicy): who may administer the
+	// key, and which writers may use it through DynamoDB.
+	Policy map[string]any
 }
 
 // TableStack holds the table in account A and its resource policy.
@@ -56,13 +63,13 @@ func NewTableStack(scope constructs.Construct, id string, props *TableStackProps
 
 	var key awskms.Key
 	var encryption awsdynamodb.TableEncryptionV2
-	if props.KeyPolicy != nil {
+	if props.Encryption != nil {
 		key = awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{
 			Description:       jsii.String("Encrypts the DynamoDB table " + props.TableName + "; its writers may use it only through DynamoDB"),
 			EnableKeyRotation: jsii.Bool(true),
 			RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
-			Alias:             jsii.String(props.KeyAlias),
-			Policy:            awsiam.PolicyDocument_FromJson(props.KeyPolicy),
+			Alias:             jsii.String(props.Encryption.Alias),
+			Policy:            awsiam.PolicyDocument_FromJson(props.Encryption.Policy),
 		})
 		encryption = awsdynamodb.TableEncryptionV2_CustomerManagedKey(key, nil)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/gofunction"
 )
 
@@ -31,10 +32,10 @@ type WriterStackProps struct {
 	TableArn string
 	// Actions are the DynamoDB item actions granted on the table.
 	Actions []string
-	// KeyStatement, when set, is the identity statement that lets the role
-	// use the table's customer-managed key (config.WriterKeyStatement).
-	// Default: nil, for a table encrypted with the AWS owned key.
-	KeyStatement map[string]any
+	// KeyUse, when set, lets the role use the table's customer-managed key
+	// (config.WriterKeyUse). Default: nil, for a table encrypted with the
+	// AWS owned key.
+	KeyUse *config.KeyUse
 	// AlarmEmail, when set, is subscribed to the function's alarms.
 	// Default: the alarms have no action.
 	AlarmEmail string
@@ -74,13 +75,13 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 		Actions:   jsii.Strings(props.Actions...),
 		Resources: jsii.Strings(props.TableArn),
 	}))
-	if props.KeyStatement != nil {
-		role.AddToPrincipalPolicy(awsiam.PolicyStatement_FromJson(props.KeyStatement))
+	if props.KeyUse != nil {
+		role.AddToPrincipalPolicy(awsiam.PolicyStatement_FromJson(props.KeyUse.Statement()))
 		cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
 			Id: jsii.String("AwsSolutions-IAM5"),
 			Reason: jsii.String("The table's key is created with the table's stack, so its ID is not known here: the statement names " +
 				"the keys of the table's account and region, only through DynamoDB there (kms:ViaService), and the key policy names this role."),
-			AppliesTo: &[]any{"Resource::" + props.KeyStatement["Resource"].(string)},
+			AppliesTo: &[]any{"Resource::" + props.KeyUse.Resource},
 		}}, jsii.Bool(true))
 	}
 	awscdk.NewCfnOutput(stack, jsii.String("RoleArn"), &awscdk.CfnOutputProps{

@@ -89,19 +89,36 @@ func (c Config) KeyPolicy() map[string]any {
 // (TestKeyPolicyFitsWhenTablePolicyDoes).
 const MaxKeyPolicyBytes = 32 * 1024
 
-// WriterKeyStatement is the identity side of a writer's use of the key. The
+// KeyUse is the identity side of a writer's use of the table's key: the
+// actions, on the keys of Resource, only through the service ViaService.
+type KeyUse struct {
+	Actions    []string
+	Resource   string
+	ViaService string
+}
+
+// WriterKeyUse is what every writer's role may do with the table's key. The
 // key's ID is not known when the writer's stack is synthesized (the key is
-// created with the table's stack, possibly later), so the statement names
-// every key of the table account in the table's region and allows it only
-// through DynamoDB there: the key policy in the table account names the
-// writer role, and both sides must allow.
-func (c Config) WriterKeyStatement() map[string]any {
+// created with the table's stack, possibly later), so it names every key of
+// the table account in the table's region and allows them only through
+// DynamoDB there: the key policy in the table account names the writer
+// role, and both sides must allow.
+func (c Config) WriterKeyUse() KeyUse {
+	return KeyUse{
+		Actions:    WriterKeyActions,
+		Resource:   arns.Key(c.TablePartition, c.TableRegion, c.TableAccount, "*"),
+		ViaService: DynamoDBEndpoint(c.TablePartition, c.TableRegion),
+	}
+}
+
+// Statement renders k as the role's identity policy statement.
+func (k KeyUse) Statement() map[string]any {
 	return map[string]any{
 		"Sid":       "UseTableKey",
 		"Effect":    "Allow",
-		"Action":    singleOrList(WriterKeyActions),
-		"Resource":  arns.Key(c.TablePartition, c.TableRegion, c.TableAccount, "*"),
-		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": DynamoDBEndpoint(c.TablePartition, c.TableRegion)}},
+		"Action":    singleOrList(k.Actions),
+		"Resource":  k.Resource,
+		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": k.ViaService}},
 	}
 }
 

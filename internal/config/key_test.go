@@ -27,7 +27,7 @@ func TestKeyPolicy(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("key policy:\n got %s\nwant %s", got, want)
 	}
-	st, _ := json.Marshal(cfg.WriterKeyStatement())
+	st, _ := json.Marshal(cfg.WriterKeyUse().Statement())
 	wantSt := `{"Action":"kms:Decrypt","Condition":{"StringEquals":{"kms:ViaService":"dynamodb.us-east-1.amazonaws.com"}},"Effect":"Allow","Resource":"arn:aws:kms:us-east-1:111111111111:key/*","Sid":"UseTableKey"}`
 	if string(st) != wantSt {
 		t.Errorf("writer key statement:\n got %s\nwant %s", st, wantSt)
@@ -37,7 +37,7 @@ func TestKeyPolicy(t *testing.T) {
 func TestKeyInChina(t *testing.T) {
 	t.Parallel()
 	cfg := customerManaged(t, KeyTableRegion, "cn-north-1", KeyWriters, `[{"name":"W","account":"222222222222","roleName":"r"}]`, KeyTableName, "items.v2")
-	if got := cfg.WriterKeyStatement()["Resource"]; got != "arn:aws-cn:kms:cn-north-1:111111111111:key/*" {
+	if got := cfg.WriterKeyUse().Statement()["Resource"]; got != "arn:aws-cn:kms:cn-north-1:111111111111:key/*" {
 		t.Errorf("resource = %v", got)
 	}
 	if got := DynamoDBEndpoint(cfg.TablePartition, cfg.TableRegion); got != "dynamodb.cn-north-1.amazonaws.com.cn" {
@@ -63,7 +63,7 @@ func TestKeyViaServiceInEveryPartition(t *testing.T) {
 		t.Run(region, func(t *testing.T) {
 			t.Parallel()
 			cfg := customerManaged(t, KeyTableRegion, region, KeyWriters, `[{"name":"W","account":"222222222222","roleName":"r"}]`)
-			st, _ := json.Marshal(cfg.WriterKeyStatement())
+			st, _ := json.Marshal(cfg.WriterKeyUse().Statement())
 			policy, _ := json.Marshal(cfg.KeyPolicy())
 			for what, doc := range map[string]string{"writer key statement": string(st), "key policy": string(policy)} {
 				if !strings.Contains(doc, `"kms:ViaService":"`+via+`"`) {
