@@ -34,6 +34,8 @@ type Model struct {
 	// Functions are the Lambda functions, with who may invoke or change
 	// them and what feeds them events.
 	Functions []*Function
+	// Queues are the SQS queues, with their policies.
+	Queues []*Queue
 	// Source says where the roles were read, for the label of a declared
 	// writer the model has no role for. Default: "the templates".
 	Source string
@@ -58,6 +60,8 @@ func Collect(templates []*Template) (*Model, error) {
 				c.addKey(t, logical, r)
 			case "AWS::Lambda::Function":
 				c.addFunction(t, logical, r)
+			case "AWS::SQS::Queue":
+				c.addQueue(t, logical)
 			}
 		}
 	}
@@ -83,7 +87,9 @@ func Collect(templates []*Template) (*Model, error) {
 				c.addEventSource(t, logical, r)
 			case "AWS::Lambda::Url":
 				c.addURL(t, logical, r)
-			case "AWS::KMS::Key", "AWS::Lambda::Function":
+			case "AWS::SQS::QueuePolicy":
+				c.addQueuePolicy(t, logical, r)
+			case "AWS::KMS::Key", "AWS::Lambda::Function", "AWS::SQS::Queue":
 				// read in the first pass
 			default:
 				if why := unchecked(t, logical, r.Type); why != "" {
@@ -95,7 +101,7 @@ func Collect(templates []*Template) (*Model, error) {
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
 	}
-	m := &Model{Tables: c.tables, Keys: c.keys, Functions: c.functions}
+	m := &Model{Tables: c.tables, Keys: c.keys, Functions: c.functions, Queues: c.queues}
 	for _, arn := range sortedKeys(c.roles) {
 		m.Roles = append(m.Roles, c.roles[arn])
 	}
@@ -110,6 +116,7 @@ type collector struct {
 	tables    []*Table
 	keys      []*Key
 	functions []*Function
+	queues    []*Queue
 	errs      []error
 }
 

@@ -18,9 +18,10 @@ type condition struct {
 	qualifier string // "", "ForAnyValue" or "ForAllValues"
 	key       string // canonical key name
 	values    []string
-	// unknown marks a key the check does not know, in an Allow statement
-	// of a policy whose unknown conditions are taken to hold.
-	unknown bool
+	// unknown marks a key (or operator) the check does not know, in a
+	// policy whose unknown conditions are assumed (see Kind.lenient);
+	// assumed is what it is taken to evaluate to.
+	unknown, assumed bool
 }
 
 // conditionKeys are the keys the check knows, by lower-case name.
@@ -49,8 +50,9 @@ var baseOperators = map[string]string{
 }
 
 // parseConditions reads a Condition block; with lenient, a key the check
-// does not know (and any operator on it) is kept as a condition that holds.
-func parseConditions(v any, lenient bool) ([]condition, error) {
+// does not know (and any operator on it) is kept as a condition that holds
+// in an Allow statement (allow) and does not hold in a Deny statement.
+func parseConditions(v any, lenient, allow bool) ([]condition, error) {
 	block, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("Condition is %s, want an object", describe(v))
@@ -92,7 +94,7 @@ func parseConditions(v any, lenient bool) ([]condition, error) {
 				if !lenient {
 					return nil, fmt.Errorf("Condition.%s: condition key %q is not supported", op, k)
 				}
-				out = append(out, condition{op: op, key: k, unknown: true})
+				out = append(out, condition{op: op, key: k, unknown: true, assumed: allow})
 				continue
 			}
 			values, err := stringList(keys[k], fmt.Sprintf("Condition.%s.%s", op, k), validConditionValue)
@@ -118,7 +120,7 @@ func validConditionValue(s string) error {
 // (none when the request does not carry the key).
 func (c condition) holds(requestValues []string) bool {
 	if c.unknown {
-		return true
+		return c.assumed
 	}
 	matchOne := func(v string) bool {
 		m := false

@@ -77,6 +77,7 @@ func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 	x.checkCoverage(m, candidates)
 	trustActions := iamactions.On(iamactions.STS, "role")
 	functionActions := iamactions.On(iamactions.Lambda, "function")
+	queueActions := iamactions.On(iamactions.SQS, "queue")
 
 	var queue []reach
 	for _, r := range m.Roles {
@@ -118,46 +119,77 @@ func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 			if f.RoleArn != q.role.Arn {
 				continue
 			}
-			runs := fmt.Sprintf("function %s, which runs as ", f.Name())
-			for _, p := range candidates {
-				admitted, by := admittedActions(p.Principal, f.Policy, functionActions, f.Arn, f.Account)
-				if len(admitted) == 0 {
-					continue
-				}
-				step := fmt.Sprintf("function %s (its resource policy admits it for %s: %s), which runs as role %s", f.Name(), strings.Join(admitted, ", "), joinLocations(by), q.role.Arn)
-				x.addPath(p, q, step, false)
-				if next := roles[p.Arn]; next != nil && !p.Probe {
-					queue = append(queue, reach{role: next, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
+			acts := fmt.Sprintf(", which runs as role %s", q.role.Arn)
+			follow := func(a actor, step string) {
+				x.addPath(a.Subject, q, step, false)
+				if a.role != nil {
+					queue = append(queue, reach{role: a.role, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
 				}
 			}
-			// Inside the function's account an identity policy alone lets
-			// a principal invoke or change it: a role of the templates
-			// whose identity policy does is a path the templates show.
-			for _, p := range x.Subjects {
-				if p.Probe || p.Account != f.Account || !p.isIAM() || roles[p.Arn] == nil || p.Arn == q.role.Arn || p.Arn == q.origin {
-					continue
-				}
-				var allowed []string
-				var by []Location
-				for _, a := range functionActions {
-					if d := Evaluate(Request{Principal: p.Principal, Action: a, Resource: f.Arn, ResourceAccount: f.Account}, p.Identity, f.Policy); d.Allowed && len(d.IdentityAllows) > 0 {
-						allowed = append(allowed, a)
-						by = appendNew(by, d.IdentityAllows...)
-					}
-				}
-				if len(allowed) == 0 {
-					continue
-				}
-				step := fmt.Sprintf("function %s (its identity policy allows it %s: %s), which runs as role %s", f.Name(), strings.Join(allowed, ", "), joinLocations(by), q.role.Arn)
-				x.addPath(p, q, step, false)
-				queue = append(queue, reach{role: roles[p.Arn], cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
+			for _, a := range x.actors(candidates, roles, f.Policy, functionActions, f.Arn, f.Account, q) {
+				follow(a, fmt.Sprintf("function %s (%s)%s", f.Name(), a.how, acts))
 			}
 			for _, src := range f.Sources {
-				p := Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}
-				x.addPath(p, q, runs+"role "+q.role.Arn+" (event source mapping "+src.Where.Stack+"/"+src.Where.Resource+" feeds it)", false)
+				feeds := fmt.Sprintf("function %s%s (event source mapping %s/%s feeds it)", f.Name(), acts, src.Where.Stack, src.Where.Resource)
+				x.addPath(Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}, q, feeds, false)
+				if sq := m.queue(src.Arn); sq != nil {
+					for _, a := range x.actors(candidates, roles, sq.Policy, queueActions, sq.Arn, sq.Account, q) {
+						follow(a, fmt.Sprintf("queue %s (%s), which feeds %s", sq.Name(), a.how, feeds))
+					}
+				}
 			}
 		}
 	}
+}
+
+// actor is a principal that can act on a resource that makes a role act
+// (a function that runs as it, a queue that feeds such a function), and
+// how; role is set when the principal is a role of the templates, which
+// passes the access on.
+type actor struct {
+	Subject
+	how  string
+	role *Role
+}
+
+// actors are the principals that can act on resource (of account) with one
+// of actions: every candidate the resource policy admits, and every role of
+// the templates in the resource's account whose identity policy allows it
+// (inside one account that is enough). The roles of q's path are left out:
+// acting through itself gives a role nothing new.
+func (x *Matrix) actors(candidates []Subject, roles map[string]*Role, policy []Statement, actions []string, resource, account string, q reach) []actor {
+	var out []actor
+	for _, p := range candidates {
+		if p.Arn == q.role.Arn || p.Arn == q.origin {
+			continue
+		}
+		admitted, by := admittedActions(p.Principal, policy, actions, resource, account)
+		if len(admitted) == 0 {
+			continue
+		}
+		a := actor{Subject: p, how: fmt.Sprintf("its resource policy admits it for %s: %s", strings.Join(admitted, ", "), joinLocations(by))}
+		if !p.Probe {
+			a.role = roles[p.Arn]
+		}
+		out = append(out, a)
+	}
+	for _, p := range x.Subjects {
+		if p.Probe || p.Account != account || !p.isIAM() || roles[p.Arn] == nil || p.Arn == q.role.Arn || p.Arn == q.origin {
+			continue
+		}
+		var allowed []string
+		var by []Location
+		for _, a := range actions {
+			if d := Evaluate(Request{Principal: p.Principal, Action: a, Resource: resource, ResourceAccount: account}, p.Identity, policy); d.Allowed && len(d.IdentityAllows) > 0 {
+				allowed = append(allowed, a)
+				by = appendNew(by, d.IdentityAllows...)
+			}
+		}
+		if len(allowed) > 0 {
+			out = append(out, actor{Subject: p, how: fmt.Sprintf("its identity policy allows it %s: %s", strings.Join(allowed, ", "), joinLocations(by)), role: roles[p.Arn]})
+		}
+	}
+	return out
 }
 
 // addPath records a path to q's role and, unless it is declared, its extra
@@ -250,7 +282,7 @@ func appendNew(list []Location, ls ...Location) []Location {
 }
 
 // pathWitnesses are the principals that are not IAM principals and that a
-// trust or function policy names: each service, on its own and acting for
+// trust, function or queue policy names: each service, on its own and acting for
 // each account of the subjects (aws:SourceAccount), and the federated users
 // of each identity provider.
 func pathWitnesses(m *Model, subjects []Subject) []Subject {
@@ -272,6 +304,9 @@ func pathWitnesses(m *Model, subjects []Subject) []Subject {
 	}
 	for _, f := range m.Functions {
 		read(f.Policy)
+	}
+	for _, q := range m.Queues {
+		read(q.Policy)
 	}
 	accounts := map[string]bool{}
 	for _, s := range subjects {
@@ -318,6 +353,9 @@ func (x *Matrix) checkCoverage(m *Model, candidates []Subject) {
 	for _, f := range m.Functions {
 		policies = append(policies, policy{arnPartition(f.Arn), f.Policy})
 	}
+	for _, q := range m.Queues {
+		policies = append(policies, policy{arnPartition(q.Arn), q.Policy})
+	}
 	for _, p := range policies {
 		for _, st := range p.statements {
 			if st.Effect != Allow || slices.ContainsFunc(candidates, func(s Subject) bool { return st.admitsCaller(s.Principal, p.partition) }) {
@@ -326,4 +364,14 @@ func (x *Matrix) checkCoverage(m *Model, candidates []Subject) {
 			x.Unknown = append(x.Unknown, fmt.Sprintf("%s admits none of the principals the check can make up for its Principal and conditions, so it cannot tell whom the statement admits", st.Where))
 		}
 	}
+}
+
+// queue is the queue of the model with this ARN, or nil.
+func (m *Model) queue(arn string) *Queue {
+	for _, q := range m.Queues {
+		if q.Arn == arn {
+			return q
+		}
+	}
+	return nil
 }

@@ -151,6 +151,42 @@ func TestPathsFindEveryoneWhoCanActAsAWriter(t *testing.T) {
 				" via function " + writerFunction + ", which runs as role " + itemsWriter + " (event source mapping WriterStack/Feed feeds it)"},
 		},
 		{
+			name: "a queue of the templates feeds the function, and its policy admits another account",
+			mutate: func(tmpl map[string]any) {
+				addResource("Jobs", map[string]any{"Type": "AWS::SQS::Queue", "Properties": map[string]any{}})(tmpl)
+				addResource("JobsPolicy", map[string]any{"Type": "AWS::SQS::QueuePolicy", "Properties": map[string]any{
+					"Queues": []any{map[string]any{"Ref": "Jobs"}},
+					"PolicyDocument": map[string]any{"Statement": []any{
+						map[string]any{"Effect": "Deny", "Action": "sqs:*", "Principal": map[string]any{"AWS": "*"}, "Resource": map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}},
+							"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}},
+						map[string]any{"Effect": "Allow", "Action": "sqs:SendMessage", "Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}, "Resource": map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}}},
+					}}}})(tmpl)
+				addResource("Feed", map[string]any{"Type": "AWS::Lambda::EventSourceMapping", "Properties": map[string]any{
+					"FunctionName": map[string]any{"Ref": "WriterFunction9FC85C31"}, "EventSourceArn": map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}}}})(tmpl)
+			},
+			want: []string{
+				"extra access: whoever can send to arn:aws:sqs:us-east-1:222222222222:{WriterStack/Jobs.QueueName} can dynamodb:PutItem on " + itemsTable,
+				"extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + itemsTable + " via queue WriterStack/Jobs (its resource policy admits it for sqs:SendMessage: WriterStack/JobsPolicy PolicyDocument statement 1), which feeds function " + writerFunction,
+			},
+		},
+		{
+			name: "a role of the writer's account that may send to the feeding queue, trusted by another account",
+			mutate: func(tmpl map[string]any) {
+				addResource("Jobs", map[string]any{"Type": "AWS::SQS::Queue", "Properties": map[string]any{"QueueName": "jobs"}})(tmpl)
+				addResource("Feed", map[string]any{"Type": "AWS::Lambda::EventSourceMapping", "Properties": map[string]any{
+					"FunctionName": map[string]any{"Ref": "WriterFunction9FC85C31"}, "EventSourceArn": map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}}}})(tmpl)
+				addResource("Producer", map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"RoleName": "producer",
+					"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+						"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}}}},
+					"Policies": []any{map[string]any{"PolicyName": "send", "PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+						"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}}}}}}}}})(tmpl)
+			},
+			want: []string{
+				"extra access: arn:aws:iam::222222222222:role/producer can dynamodb:PutItem on " + itemsTable + " via queue WriterStack/Jobs (its identity policy allows it sqs:SendMessage: WriterStack/Producer Policies[0] statement 0), which feeds function " + writerFunction,
+				"extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + itemsTable + " via role arn:aws:iam::222222222222:role/producer (its trust policy admits it for sts:AssumeRole: WriterStack/Producer AssumeRolePolicyDocument statement 0), then queue WriterStack/Jobs",
+			},
+		},
+		{
 			name: "a second function runs as the writer role",
 			mutate: func(tmpl map[string]any) {
 				addResource("Other", map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{
@@ -268,7 +304,6 @@ func TestResourcesThatMayGrantAccessFailClosed(t *testing.T) {
 		"AWS::Events::EventBusPolicy":            "is a policy the check does not read",
 		"AWS::ApiGateway::RestApi":               "",
 		"AWS::Lambda::EventInvokeConfig":         "",
-		"AWS::SQS::QueuePolicy":                  "",
 		"AWS::CloudWatch::CompositeAlarm":        "",
 		"AWS::Cognito::IdentityPoolPrincipalTag": "",
 	} {

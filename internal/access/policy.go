@@ -70,15 +70,18 @@ const (
 	// invoke or change the function. It may name AWS and Service
 	// principals.
 	FunctionPolicy
+	// QueuePolicy is an SQS queue's policy: who may send to the queue (and
+	// so make a function it feeds act). It may name AWS and Service
+	// principals.
+	QueuePolicy
 )
 
-// lenient reports whether an Allow statement of a policy of this kind may
-// carry condition keys the check does not know. Such a condition is taken
-// to hold: the statement admits at least whom it would admit without it,
-// so the check may report more access than there is, never less. A Deny
-// statement's unknown condition stays an error, since taking it to hold
-// would hide access.
-func (k Kind) lenient() bool { return k == TrustPolicy || k == FunctionPolicy }
+// lenient reports whether a policy of this kind may carry condition keys
+// the check does not know. Such a condition is taken to hold in an Allow
+// statement and not to hold in a Deny statement: either way the statement
+// is read as letting in at least whom it lets in, so the check may report
+// more access than there is, never less.
+func (k Kind) lenient() bool { return k == TrustPolicy || k == FunctionPolicy || k == QueuePolicy }
 
 // Statement is one parsed and validated policy statement.
 type Statement struct {
@@ -194,7 +197,7 @@ func parseStatement(raw any, kind Kind, loc Location) (Statement, error) {
 		}
 	}
 	if c, ok := m["Condition"]; ok {
-		if st.Conditions, err = parseConditions(c, kind.lenient() && st.Effect == Allow); err != nil {
+		if st.Conditions, err = parseConditions(c, kind.lenient(), st.Effect == Allow); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -300,6 +303,7 @@ var principalTypes = map[Kind][]string{
 	ResourcePolicy: {"AWS"},
 	TrustPolicy:    {"AWS", "Service", "Federated"},
 	FunctionPolicy: {"AWS", "Service"},
+	QueuePolicy:    {"AWS", "Service"},
 }
 
 func parsePrincipal(v any, kind Kind) ([]principalPattern, error) {

@@ -150,6 +150,8 @@ func (t *Template) getAtt(logical, attr, where string) (any, error) {
 			return t.tableArn(logical, t.Region, where)
 		case "AWS::Lambda::Function":
 			return t.functionArn(logical, where)
+		case "AWS::SQS::Queue":
+			return t.queueArn(logical, where)
 		case "AWS::KMS::Key":
 			if t.Account == "" || t.Region == "" || t.Partition == "" {
 				return nil, fmt.Errorf("%s: key %s/%s: account or region unknown (no environment in the cloud assembly manifest)", where, t.Stack, logical)

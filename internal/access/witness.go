@@ -71,6 +71,9 @@ func witnesses(m *Model, used map[string]bool, declared map[string]bool) []Subje
 	for _, f := range m.Functions {
 		policies = append(policies, f.Policy)
 	}
+	for _, q := range m.Queues {
+		policies = append(policies, q.Policy)
+	}
 	for _, policy := range policies {
 		for _, st := range policy {
 			if st.Effect == Allow {

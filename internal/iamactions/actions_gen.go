@@ -290,3 +290,27 @@ var Lambda = []Action{
 	{Name: "lambda:UpdateMicrovmImageVersion", ResourceTypes: []string{"microvmImage"}},
 	{Name: "lambda:UpdateNetworkConnector", ResourceTypes: []string{"networkConnector"}},
 }
+
+// SQS are the 20 actions of sqs, sorted by name.
+var SQS = []Action{
+	{Name: "sqs:AddPermission", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:CancelMessageMoveTask", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:ChangeMessageVisibility", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:CreateQueue", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:DeleteMessage", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:DeleteQueue", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:GetQueueAttributes", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:GetQueueUrl", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:ListDeadLetterSourceQueues", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:ListMessageMoveTasks", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:ListQueueTags", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:ListQueues"},
+	{Name: "sqs:PurgeQueue", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:ReceiveMessage", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:RemovePermission", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:SendMessage", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:SetQueueAttributes", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:StartMessageMoveTask", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:TagQueue", ResourceTypes: []string{"queue"}},
+	{Name: "sqs:UntagQueue", ResourceTypes: []string{"queue"}},
+}

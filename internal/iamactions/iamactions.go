@@ -1,5 +1,5 @@
-// Package iamactions lists every IAM action that DynamoDB, KMS, STS and
-// Lambda define, each with the resource types it applies to, so that an
+// Package iamactions lists every IAM action that DynamoDB, KMS, STS, Lambda
+// and SQS define, each with the resource types it applies to, so that an
 // offline access check can evaluate a policy against all of them rather
 // than against a hand-written list.
 //
@@ -19,6 +19,7 @@
 //   - Lambda: "capacityProvider", "code signing config", "durable execution",
 //     "eventSourceMapping", "function", "function alias", "function version",
 //     "layer", "layerVersion", "microvmImage", "networkConnector"
+//   - SQS: "queue"
 package iamactions
 
 import "slices"

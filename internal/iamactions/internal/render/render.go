@@ -28,6 +28,7 @@ var services = []struct{ Var, Prefix string }{
 	{"KMS", "kms"},
 	{"STS", "sts"},
 	{"Lambda", "lambda"},
+	{"SQS", "sqs"},
 }
 
 // Dir is where the package is installed under the module root.
