@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 )
 
 // docFiles are the README and every file of docs/.
@@ -416,5 +418,19 @@ func TestDocsAccessCommands(t *testing.T) {
 	}
 	if !strings.Contains(out, "table/orders") {
 		t.Error("the CONTEXT example did not check the table orders")
+	}
+}
+
+// TestDocsMakeLocal runs docs/writer-function.md's local run: the function
+// under the Lambda Runtime Interface Emulator against moto_server, one
+// invocation, the item read back.
+func TestDocsMakeLocal(t *testing.T) {
+	t.Parallel()
+	lambdalocal.RequireTools(t, "make", "moto_server")
+	out := runInCopy(t, markedBlock(t, "docs/writer-function.md", "TestDocsMakeLocal"))
+	for _, want := range []string{`"tableArn":"arn:aws:dynamodb:`, `"alreadyWritten":false`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("make local: output lacks %s:\n%s", want, out[max(0, len(out)-3000):])
+		}
 	}
 }
