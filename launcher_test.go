@@ -47,12 +47,18 @@ func TestAppLauncherRebuildsExactlyWhenAnInputChanges(t *testing.T) {
 		cmd := exec.Command("sh", "app.sh")
 		cmd.Dir = dir
 		cmd.Env = append(append(os.Environ(), "CDK_APP_CACHE="+cache), env...)
-		out, err := cmd.CombinedOutput()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
 		if err != nil {
-			t.Fatalf("%s: sh app.sh: %v\n%s", step, err, out)
+			t.Fatalf("%s: sh app.sh: %v\n%s%s", step, err, out, stderr.String())
 		}
 		if got := strings.TrimSpace(string(out)); got != want {
 			t.Errorf("%s: the app printed %q, want %q", step, got, want)
+		}
+		// A build says so on stderr, before the minute a cold one takes.
+		if said := strings.Contains(stderr.String(), "app.sh: building the app"); said != rebuilt {
+			t.Errorf("%s: said it was building: %v, want %v (stderr %q)", step, said, rebuilt, stderr.String())
 		}
 		b := builds()
 		if len(b) != 1 {
@@ -97,7 +103,7 @@ func TestAppLauncherRebuildsExactlyWhenAnInputChanges(t *testing.T) {
 		cmd := exec.Command("sh", "app.sh")
 		cmd.Dir = view
 		cmd.Env = append(os.Environ(), "CDK_APP_CACHE="+cache)
-		out, err := cmd.CombinedOutput()
+		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("sh app.sh in a linked view: %v\n%s", err, out)
 		}

@@ -51,58 +51,8 @@ func (x *Matrix) Print(w io.Writer) error {
 		p.printf("  [%d] %-58s %s\n", si+1, s.Arn, s.Label)
 	}
 	p.printf("\n%s\n", legend)
-	for ti, t := range x.Tables {
-		var rows []int
-		for si, s := range x.Subjects {
-			if t.Probe == "" || !s.Probe {
-				rows = append(rows, si)
-			}
-		}
-		if t.Probe != "" {
-			if !x.anyAllowedOrDeclared(ti) {
-				p.printf("Table %s (probe: %s): every action on it and its indexes denied to [%s].\n\n", t.Arn, t.Probe, rowList(rows))
-				continue
-			}
-			p.printf("Table %s (probe: %s)\n", t.Arn, t.Probe)
-		} else {
-			p.printf("Table %s (%s/%s)\n", t.Arn, t.Stack, t.Logical)
-			if t.Policy == nil {
-				p.printf("  (no resource policy)\n")
-			}
-		}
-		const width = 9
-		p.printf("  %-42s", "action")
-		for _, si := range rows {
-			p.printf("%*s", width, fmt.Sprintf("[%d]", si+1))
-		}
-		p.printf("\n")
-		for ai, a := range x.Actions {
-			p.printf("  %-42s", a)
-			for _, si := range rows {
-				p.printf("%*s", width, cellCode(x.Cells[ti][si][ai], x.Expected[ti][si][ai]))
-			}
-			p.printf("\n")
-		}
-		p.printf("\n")
-		notes := 0
-		for _, si := range rows {
-			for ai, a := range x.Actions {
-				d := x.Cells[ti][si][ai]
-				switch {
-				case d.Allowed:
-					p.printf("  [%d] %s allowed by %s\n", si+1, a, d.allowedBy())
-					notes++
-				case len(d.Denies) > 0:
-					p.printf("  [%d] %s denied by %s\n", si+1, a, joinLocations(d.Denies))
-					notes++
-				}
-			}
-		}
-		if notes == 0 {
-			p.printf("  no principal is allowed any action on this table\n")
-		}
-		p.printIndex(x, ti, rows)
-		p.printf("\n")
+	for ti := range x.Tables {
+		p.printTable(x, ti)
 	}
 	p.printKeys(x)
 	p.printPaths(x)
@@ -137,6 +87,63 @@ func (x *Matrix) Print(w io.Writer) error {
 		p.printf("  %s\n", d)
 	}
 	return p.err
+}
+
+// printTable writes table ti's block: actions down, principals across, the
+// statements behind each allowed or denied cell, and its indexes.
+func (p *printer) printTable(x *Matrix, ti int) {
+	t := x.Tables[ti]
+	var rows []int
+	for si, s := range x.Subjects {
+		if t.Probe == "" || !s.Probe {
+			rows = append(rows, si)
+		}
+	}
+	if t.Probe != "" {
+		if !x.anyAllowedOrDeclared(ti) {
+			p.printf("Table %s (probe: %s): every action on it and its indexes denied to [%s].\n\n", t.Arn, t.Probe, rowList(rows))
+			return
+		}
+		p.printf("Table %s (probe: %s)\n", t.Arn, t.Probe)
+	} else {
+		p.printf("Table %s (%s/%s)\n", t.Arn, t.Stack, t.Logical)
+		if t.Policy == nil {
+			p.printf("  (no resource policy)\n")
+		}
+	}
+	const width = 9
+	p.printf("  %-42s", "action")
+	for _, si := range rows {
+		p.printf("%*s", width, fmt.Sprintf("[%d]", si+1))
+	}
+	p.printf("\n")
+	for ai, a := range x.Actions {
+		p.printf("  %-42s", a)
+		for _, si := range rows {
+			p.printf("%*s", width, cellCode(x.Cells[ti][si][ai], x.Expected[ti][si][ai]))
+		}
+		p.printf("\n")
+	}
+	p.printf("\n")
+	notes := 0
+	for _, si := range rows {
+		for ai, a := range x.Actions {
+			d := x.Cells[ti][si][ai]
+			switch {
+			case d.Allowed:
+				p.printf("  [%d] %s allowed by %s\n", si+1, a, d.allowedBy())
+				notes++
+			case len(d.Denies) > 0:
+				p.printf("  [%d] %s denied by %s\n", si+1, a, joinLocations(d.Denies))
+				notes++
+			}
+		}
+	}
+	if notes == 0 {
+		p.printf("  no principal is allowed any action on this table\n")
+	}
+	p.printIndex(x, ti, rows)
+	p.printf("\n")
 }
 
 func (x *Matrix) anyAllowedOrDeclared(ti int) bool {
