@@ -50,6 +50,11 @@ func Function(partition, region, account, name string) string {
 	return build(partition, "lambda", region, account, "function:"+name)
 }
 
+// Queue is the ARN of an SQS queue.
+func Queue(partition, region, account, name string) string {
+	return build(partition, "sqs", region, account, name)
+}
+
 // Parts are the fields of an ARN; ok is false when s is not one.
 func Parts(s string) (a arn.ARN, ok bool) {
 	a, err := arn.Parse(s)
