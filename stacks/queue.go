@@ -30,17 +30,6 @@ type WriterQueue struct {
 	Settings config.Queue
 }
 
-// The environment variables that tell the writer function it drains a
-// queue. An invoke writer's function has neither.
-const (
-	// SourceVariable is the function's source: config.SourceQueue.
-	SourceVariable = "WRITER_SOURCE"
-	// DeadLetterQueueVariable is the URL of the dead-letter queue the
-	// function moves a message to at once when no retry can write it (an
-	// invalid event, a key that holds another item), with its reason.
-	DeadLetterQueueVariable = "DEAD_LETTER_QUEUE_URL"
-)
-
 // The queue's fixed settings, stated rather than left to SQS's defaults.
 const (
 	// queueRetentionDays is how long an undrained message is kept: SQS's
@@ -66,8 +55,8 @@ func queueVisibilityTimeout(s config.Queue) int {
 // of the table's ARN.
 func queueEnvironment(deadLetters awssqs.Queue) map[string]*string {
 	return map[string]*string{
-		SourceVariable:          jsii.String(config.SourceQueue),
-		DeadLetterQueueVariable: deadLetters.QueueUrl(),
+		config.SourceVariable:          jsii.String(config.SourceQueue),
+		config.DeadLetterQueueVariable: deadLetters.QueueUrl(),
 	}
 }
 

@@ -19,6 +19,18 @@ const (
 	SourceQueue = "queue"
 )
 
+// The environment variables that tell the writer function it drains a
+// queue (set by WriterStack, read by the function, checked by verify). An
+// invoke writer's function has neither.
+const (
+	// SourceVariable is the function's source: SourceQueue.
+	SourceVariable = "WRITER_SOURCE"
+	// DeadLetterQueueVariable is the URL of the dead-letter queue the
+	// function moves a message to at once when no retry can write it (an
+	// invalid event, a key that holds another item), with its reason.
+	DeadLetterQueueVariable = "DEAD_LETTER_QUEUE_URL"
+)
+
 // DefaultQueue are the settings of a queue writer that sets none: batches
 // of 10 (SQS's most per receive), no batching window (a message is written
 // as soon as it is received), at most 5 concurrent batches (the table and
