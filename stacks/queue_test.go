@@ -2,7 +2,11 @@ package stacks
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
@@ -213,5 +217,18 @@ func TestInvokeWriterHasNoQueue(t *testing.T) {
 	equalJSON(t, "function environment", props(fn)["Environment"], map[string]any{"Variables": map[string]any{"TABLE_ARN": defaultTableArn}})
 	if s.app.Writers[0].Queue != nil {
 		t.Error("WriterStack.Queue is set for an invoke writer")
+	}
+}
+
+// A queue needs the function: WriterStack refuses one for a grant without
+// dynamodb:PutItem (the configuration refuses it first).
+func TestQueueWithoutPutItemIsRefused(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	_, err := NewWriterStack(app, "ReaderStack", &WriterStackProps{
+		RoleName: "reader", TableArn: defaultTableArn, Actions: []string{"dynamodb:GetItem"},
+		Queue: &WriterQueue{Name: "reader-queue", Arn: "arn:aws:sqs:us-east-1:222222222222:reader-queue", Settings: config.DefaultQueue},
+	})
+	if err == nil || !strings.Contains(err.Error(), "ReaderStack: a queue needs the function, and the function needs dynamodb:PutItem in the actions") {
+		t.Errorf("got %v, want the stack refused for lack of dynamodb:PutItem", err)
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/verify"
 )
 
 // queueWriters is the default writer drained from a queue, as -c takes it.
@@ -58,6 +60,7 @@ func drainQueue(t *testing.T) {
 		for ctx.Err() == nil {
 			got, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
 			if err != nil {
+				time.Sleep(100 * time.Millisecond)
 				continue
 			}
 			for _, m := range got.Messages {
@@ -132,7 +135,7 @@ func TestQueueWriterDrift(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, out := verifyRunOn(t, queueApp.assembly, "-profile-a", "a", "-profile-b", "b", "-c", "writers="+queueWriters)
-			if code == 0 {
+			if code == verify.ExitOK {
 				t.Error("exit code 0, want a difference")
 			}
 			wantLines(t, out, "FAIL   event source mapping ")
@@ -141,4 +144,23 @@ func TestQueueWriterDrift(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The assembly must be of the same configuration: a queue writer checked
+// against the invoked writer's cdk.out, or the other way round, cannot be
+// checked.
+func TestQueueWriterAgainstAnotherAssembly(t *testing.T) {
+	deployment(t)
+	code, out := verifyRun(t, "-profile-a", "a", "-profile-b", "b", "-c", "writers="+queueWriters)
+	if code != verify.ExitCannotCheck {
+		t.Errorf("exit code %d, want %d (could not check)", code, verify.ExitCannotCheck)
+	}
+	wantLines(t, out, "ERROR  "+local.assembly+` does not define writer Writer with "source": "queue": synthesize it with the same configuration: npx cdk synth --quiet -c 'writers=`)
+
+	queueDeployment(t)
+	code, out = verifyRunOn(t, queueApp.assembly, "-profile-a", "a", "-profile-b", "b")
+	if code != verify.ExitCannotCheck {
+		t.Errorf("exit code %d, want %d (could not check)", code, verify.ExitCannotCheck)
+	}
+	wantLines(t, out, "ERROR  "+queueApp.assembly+` does not define writer Writer with "source": "invoke"`)
 }

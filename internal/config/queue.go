@@ -122,7 +122,7 @@ func checkSource(key string, w Writer, add func(key, format string, args ...any)
 		add(key+".source", "got %q, but actions lack %s: without it the stack has no function to drain the queue", w.Source, putItemAction)
 	}
 	if !queueNameRule.MatchString(w.QueueName()) {
-		add(key+".roleName", "got %q: a queue writer's queue is named <roleName>-queue, and SQS names are 1 to 80 of A-Z a-z 0-9 _ -; want 1 to 74 of those", w.RoleName)
+		add(key+".roleName", "got %q: a queue writer's queue is named <roleName>-queue, and SQS names allow only A-Z a-z 0-9 _ -; want a role name of those only", w.RoleName)
 	}
 	q := w.Queue
 	if q == nil {
