@@ -70,7 +70,8 @@ const putItemAction = "dynamodb:PutItem"
 const functionTimeoutSeconds = 10
 
 // NewWriterStack defines the writer's role and, when props.Actions include
-// dynamodb:PutItem, the function with its log group and dead-letter queue.
+// dynamodb:PutItem, the function with its log group and dead-letter queue,
+// and with props.Queue the queue that feeds it.
 // Without PutItem the function could only fail, so the stack holds the role
 // (trusted by Lambda) and its outputs, for the user's own workload.
 func NewWriterStack(scope constructs.Construct, id string, props *WriterStackProps) (*WriterStack, error) {
