@@ -15,8 +15,10 @@ CDK_OUT ?= cdk.out
 NO_CHECKS := -c checks=false
 # Every production option on, for the gates that must hold with them too.
 OPTIONS := -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com
+# The default writer drained from a queue (docs/queue.md), for the template lint.
+QUEUE_WRITER := -c 'writers=[{"name":"Writer","account":"222222222222","roleName":"cross-account-items-writer","source":"queue"}]'
 
-.PHONY: help synth synth-options test lint access local verify bench
+.PHONY: help synth synth-options synth-queue test lint access local verify bench
 
 # `make` alone: the targets, each with the comment above it.
 help:
@@ -36,6 +38,10 @@ synth: node_modules
 synth-options: node_modules
 	$(CDK) synth --quiet $(OPTIONS) -o cdk.out.options
 
+# The same app with its writer fed by a queue, into cdk.out.queue.
+synth-queue: node_modules
+	$(CDK) synth --quiet $(QUEUE_WRITER) -o cdk.out.queue
+
 # Every test: config, both templates, the bundler, the writer function (unit
 # and end to end under the Lambda runtime emulator), the access check.
 test:
@@ -43,11 +49,11 @@ test:
 
 # Static checks on the code, the CI workflow (actionlint, pinned in go.mod)
 # and the synthesized templates.
-lint: synth synth-options
+lint: synth synth-options synth-queue
 	go vet ./...
 	go tool actionlint
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	cfn-lint $(CDK_OUT)/*.template.json cdk.out.options/*.template.json
+	cfn-lint $(CDK_OUT)/*.template.json cdk.out.options/*.template.json cdk.out.queue/*.template.json
 
 # Print who can do what on the table, from the synthesized templates; fails
 # when that differs from what the configuration declares.

@@ -34,9 +34,15 @@ func alarmTopic(stack awscdk.Stack, email string) awssns.Topic {
 // period, notifying topic when there is one. Missing data (no traffic) is
 // not an alarm.
 func alarmOnAny(scope constructs.Construct, id string, metric awscloudwatch.IMetric, description string, topic awssns.Topic) awscloudwatch.Alarm {
+	return alarmAbove(scope, id, metric, 1, description, topic)
+}
+
+// alarmAbove raises an alarm when metric reaches threshold in a 5-minute
+// period, notifying topic when there is one. Missing data is not an alarm.
+func alarmAbove(scope constructs.Construct, id string, metric awscloudwatch.IMetric, threshold float64, description string, topic awssns.Topic) awscloudwatch.Alarm {
 	alarm := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
 		Metric:             metric,
-		Threshold:          jsii.Number(1),
+		Threshold:          jsii.Number(threshold),
 		EvaluationPeriods:  jsii.Number(1),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,

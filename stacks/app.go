@@ -37,6 +37,7 @@ func Build(scope constructs.Construct, cfg config.Config) (*App, error) {
 			TableArn:   tableArn,
 			Actions:    w.Actions,
 			KeyUse:     keyUse(cfg),
+			Queue:      writerQueue(w),
 			AlarmEmail: cfg.AlarmEmail,
 		})
 		if err != nil {
@@ -74,4 +75,13 @@ func keyUse(cfg config.Config) *config.KeyUse {
 	}
 	use := cfg.WriterKeyUse()
 	return &use
+}
+
+// writerQueue is the queue in front of w's function, nil for an invoke
+// writer.
+func writerQueue(w config.Writer) *WriterQueue {
+	if w.Source != config.SourceQueue {
+		return nil
+	}
+	return &WriterQueue{Name: w.QueueName(), Arn: w.QueueArn(), Settings: *w.Queue}
 }

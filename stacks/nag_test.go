@@ -21,8 +21,9 @@ import (
 // not through an exit code, so they are read here.
 func TestAwsSolutionsChecks(t *testing.T) {
 	for name, ctx := range map[string]map[string]any{
-		"default":     defaultContext(t),
-		"two writers": withContext(defaultContext(t), config.KeyWriters, twoWriters()),
+		"default":      defaultContext(t),
+		"two writers":  withContext(defaultContext(t), config.KeyWriters, twoWriters()),
+		"queue writer": withContext(defaultContext(t), config.KeyWriters, queueWriter(nil), config.KeyAlarmEmail, "ops@example.com"),
 		"every production option": withContext(defaultContext(t), config.KeyWriters, twoWriters(),
 			config.KeyTableEncryption, config.EncryptionCustomerManaged, config.KeyOrganizationID, "o-a1b2c3d4e5", config.KeyAlarmEmail, "ops@example.com"),
 	} {

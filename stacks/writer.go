@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -36,6 +38,10 @@ type WriterStackProps struct {
 	// (config.WriterKeyUse). Default: nil, for a table encrypted with the
 	// AWS owned key.
 	KeyUse *config.KeyUse
+	// Queue, when set, puts a queue in front of the function
+	// (config.SourceQueue); it needs dynamodb:PutItem in Actions. Default:
+	// nil, producers invoke the function.
+	Queue *WriterQueue
 	// AlarmEmail, when set, is subscribed to the function's alarms.
 	// Default: the alarms have no action.
 	AlarmEmail string
@@ -51,13 +57,21 @@ type WriterStack struct {
 	// Function is the writer function; nil when the grant has no
 	// dynamodb:PutItem, the one call the function makes.
 	Function awslambda.Function
+	// Queue is the queue that feeds the function; nil unless
+	// WriterStackProps.Queue is set.
+	Queue awssqs.Queue
 }
 
 // putItemAction is the one call the writer function makes.
 const putItemAction = "dynamodb:PutItem"
 
+// functionTimeoutSeconds is the writer function's timeout; a queue's
+// visibility timeout is derived from it.
+const functionTimeoutSeconds = 10
+
 // NewWriterStack defines the writer's role and, when props.Actions include
-// dynamodb:PutItem, the function with its log group and dead-letter queue.
+// dynamodb:PutItem, the function with its log group and dead-letter queue,
+// and with props.Queue the queue that feeds it.
 // Without PutItem the function could only fail, so the stack holds the role
 // (trusted by Lambda) and its outputs, for the user's own workload.
 func NewWriterStack(scope constructs.Construct, id string, props *WriterStackProps) (*WriterStack, error) {
@@ -90,12 +104,20 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 	})
 	ws := &WriterStack{Stack: stack, Role: role}
 	if !slices.Contains(props.Actions, putItemAction) {
+		if props.Queue != nil {
+			return nil, fmt.Errorf("%s: a queue needs the function, and the function needs %s in the actions", id, putItemAction)
+		}
 		return ws, nil
 	}
 
-	fn, err := newWriterFunction(stack, role, props)
+	fn, deadLetters, err := newWriterFunction(stack, role, props)
 	if err != nil {
 		return nil, err
+	}
+	topic := alarmTopic(stack, props.AlarmEmail)
+	writerAlarms(stack, deadLetters, fn, props.Queue != nil, topic)
+	if props.Queue != nil {
+		ws.Queue = newWriterQueue(stack, role, fn, deadLetters, props.Queue, topic)
 	}
 	awscdk.NewCfnOutput(stack, jsii.String("FunctionName"), &awscdk.CfnOutputProps{
 		Value:       fn.FunctionName(),
@@ -107,7 +129,7 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 
 // newWriterFunction defines the function that puts items into the table,
 // with its log group and dead-letter queue.
-func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackProps) (awslambda.Function, error) {
+func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackProps) (awslambda.Function, awssqs.Queue, error) {
 	logGroup := awslogs.NewLogGroup(stack, jsii.String("LogGroup"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_THREE_MONTHS,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -121,25 +143,28 @@ func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackP
 		RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
 	})
 
+	env := map[string]*string{"TABLE_ARN": jsii.String(props.TableArn)}
+	if props.Queue != nil {
+		maps.Copy(env, queueEnvironment(deadLetters))
+	}
 	fn, err := gofunction.New(stack, "Writer", &gofunction.Props{
 		Entry: WriterEntry,
 		FunctionOptions: awslambda.FunctionOptions{
 			Description:     jsii.String("Writes items to " + props.TableArn),
 			Role:            role,
-			Environment:     &map[string]*string{"TABLE_ARN": jsii.String(props.TableArn)},
+			Environment:     &env,
 			LogGroup:        logGroup,
 			LoggingFormat:   awslambda.LoggingFormat_JSON,
 			DeadLetterQueue: deadLetters,
 			MemorySize:      jsii.Number(128),
-			Timeout:         awscdk.Duration_Seconds(jsii.Number(10)),
+			Timeout:         awscdk.Duration_Seconds(jsii.Number(functionTimeoutSeconds)),
 		},
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ignoreRedundantDependency(fn.Function)
-	writerAlarms(stack, deadLetters, fn.Function, alarmTopic(stack, props.AlarmEmail))
-	return fn.Function, nil
+	return fn.Function, deadLetters, nil
 }
 
 // ignoreRedundantDependency tells cfn-lint not to report W3005 on the
@@ -154,11 +179,16 @@ func ignoreRedundantDependency(fn awslambda.Function) {
 }
 
 // writerAlarms watches the dead-letter queue (any message there is an
-// asynchronous invocation that failed after Lambda's retries), the
-// function's errors and its throttles.
-func writerAlarms(stack awscdk.Stack, deadLetters awssqs.Queue, fn awslambda.Function, topic awssns.Topic) {
+// asynchronous invocation that failed after Lambda's retries, or, for a
+// queue writer, a message that could not be written), the function's
+// errors and its throttles.
+func writerAlarms(stack awscdk.Stack, deadLetters awssqs.Queue, fn awslambda.Function, queued bool, topic awssns.Topic) {
+	deadLetterDescription := "Failed asynchronous invocations are waiting in the dead-letter queue: read them, fix the cause, and send them again."
+	if queued {
+		deadLetterDescription = "Messages that could not be written are waiting in the dead-letter queue (each with its reason, or redriven after maxReceiveCount deliveries), or failed asynchronous invocations: read them, fix the cause, and send them again."
+	}
 	alarmOnAny(stack, "DeadLetterAlarm", deadLetters.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Maximum")}),
-		"Failed asynchronous invocations are waiting in the dead-letter queue: read them, fix the cause, and send them again.", topic)
+		deadLetterDescription, topic)
 	alarmOnAny(stack, "ErrorsAlarm", fn.MetricErrors(&awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Sum")}),
 		"The writer function returned errors: its log group has one record per failed invocation, with the cause and a hint.", topic)
 	alarmOnAny(stack, "ThrottlesAlarm", fn.MetricThrottles(&awscloudwatch.MetricOptions{Period: fiveMinutes(), Statistic: jsii.String("Sum")}),

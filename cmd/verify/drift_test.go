@@ -109,10 +109,15 @@ func changeRuntime(fn string) func(ctx context.Context, a, b aws.Config) error {
 const otherTable = "arn:aws:dynamodb:us-east-1:111111111111:table/other"
 
 func pointFunctionElsewhere(fn string) func(ctx context.Context, a, b aws.Config) error {
+	return setFunctionEnv(fn, map[string]string{"TABLE_ARN": otherTable})
+}
+
+// setFunctionEnv replaces the function's environment with env.
+func setFunctionEnv(fn string, env map[string]string) func(ctx context.Context, a, b aws.Config) error {
 	return func(ctx context.Context, a, b aws.Config) error {
 		_, err := lambda.NewFromConfig(b).UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
 			FunctionName: aws.String(fn),
-			Environment:  &lambdatypes.Environment{Variables: map[string]string{"TABLE_ARN": otherTable}},
+			Environment:  &lambdatypes.Environment{Variables: env},
 		})
 		return err
 	}
@@ -156,6 +161,9 @@ func TestDriftIsReported(t *testing.T) {
 		}},
 		{"the function pointed at another table", pointFunctionElsewhere(fn), []string{
 			`FAIL   function ` + fn + `: TABLE_ARN is "` + otherTable + `", want ` + table,
+		}},
+		{"an invoked writer's function told it drains a queue", setFunctionEnv(fn, map[string]string{"TABLE_ARN": table, "WRITER_SOURCE": "queue"}), []string{
+			`FAIL   function ` + fn + `: WRITER_SOURCE is "queue", but writer Writer is invoked (source "invoke")`,
 		}},
 	}
 	for _, tt := range tests {

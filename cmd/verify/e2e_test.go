@@ -70,6 +70,13 @@ func TestMain(m *testing.M) {
 // templates: a clean deployment of the default configuration.
 func deployment(t *testing.T) {
 	t.Helper()
+	deploymentOf(t, func() string { return local.assembly })
+}
+
+// deploymentOf is deployment of the assembly that assembly returns once
+// the services are started.
+func deploymentOf(t *testing.T, assembly func() string) {
+	t.Helper()
 	lambdalocal.RequireMoto(t)
 	local.once.Do(func() { local.err = startServices() })
 	if local.err != nil {
@@ -82,7 +89,7 @@ func deployment(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	seed(t, local.assembly)
+	seed(t, assembly())
 	deny()
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -96,7 +103,7 @@ func startServices() error {
 	if local.dir, err = os.MkdirTemp("", "verify-e2e-"); err != nil {
 		return err
 	}
-	if local.assembly, local.cfg, err = synth(filepath.Join(local.dir, "cdk.out")); err != nil {
+	if local.assembly, local.cfg, err = synth(filepath.Join(local.dir, "cdk.out"), nil); err != nil {
 		return err
 	}
 	root, err := gobuild.ModuleRoot(".")
@@ -136,7 +143,7 @@ func startServices() error {
 	}
 	local.stop = append(local.stop, func() error { guard.Close(); return nil })
 	endpoints := map[string]map[string]string{"a": {}, "b": {}, "a-guarded": {}}
-	for _, s := range []string{"dynamodb", "iam", "lambda", "sts"} {
+	for _, s := range localServices {
 		endpoints["a"][s], endpoints["b"][s], endpoints["a-guarded"][s] = local.motoA.URL, local.motoB.URL, local.motoA.URL
 	}
 	endpoints["b"]["lambda"] = router.URL
@@ -162,11 +169,11 @@ func deny(ops ...string) {
 	}
 }
 
-// synth synthesizes the app from cdk.json's context into out, as cdk synth
-// does, without compiling the function (moto stores a placeholder; the
-// emulator runs the real binary).
-func synth(out string) (string, config.Config, error) {
-	context, err := config.ContextFromFile(cdkJSON)
+// synth synthesizes the app from cdk.json's context with overrides on top
+// into out, as cdk synth -c does, without compiling the function (moto
+// stores a placeholder; the emulator runs the real binary).
+func synth(out string, overrides map[string]any) (string, config.Config, error) {
+	context, err := config.ReadContext(cdkJSON, overrides)
 	if err != nil {
 		return "", config.Config{}, err
 	}
@@ -194,8 +201,14 @@ func tail(s string, n int) string {
 // on the synthesized assembly, and returns its exit code and output.
 func verifyRun(t *testing.T, args ...string) (int, string) {
 	t.Helper()
+	return verifyRunOn(t, local.assembly, args...)
+}
+
+// verifyRunOn is verifyRun on another assembly.
+func verifyRunOn(t *testing.T, assembly string, args ...string) (int, string) {
+	t.Helper()
 	args = append([]string{"-cdk-json", cdkJSON}, args...)
-	args = append(args, local.assembly)
+	args = append(args, assembly)
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, &stdout, &stderr)
 	out := stdout.String() + stderr.String()

@@ -20,12 +20,15 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
@@ -41,7 +44,7 @@ func writeSharedConfig(dir string, endpoints map[string]map[string]string) (stri
 	for _, profile := range slices.Sorted(maps.Keys(endpoints)) {
 		fmt.Fprintf(&b, "[profile %s]\naws_access_key_id = test\naws_secret_access_key = test\nregion = us-east-1\nservices = local-%s\n\n", profile, profile)
 		fmt.Fprintf(&b, "[services local-%s]\n", profile)
-		for _, service := range []string{"dynamodb", "iam", "lambda", "sts"} {
+		for _, service := range localServices {
 			fmt.Fprintf(&b, "%s =\n  endpoint_url = %s\n", service, endpoints[profile][service])
 		}
 		b.WriteString("\n")
@@ -49,6 +52,9 @@ func writeSharedConfig(dir string, endpoints map[string]map[string]string) (stri
 	path := filepath.Join(dir, "config")
 	return path, os.WriteFile(path, []byte(b.String()), 0o600)
 }
+
+// localServices are the services the local endpoints serve.
+var localServices = []string{"dynamodb", "iam", "lambda", "sqs", "sts"}
 
 // isolateAWSEnv points the SDK at the test's shared config file only, with
 // nothing from the caller's AWS environment.
@@ -132,8 +138,9 @@ func awsConfigFor(t *testing.T, profile, region string) aws.Config {
 
 // seed creates in the local services what the synthesized templates
 // deploy: the table with its settings and resource policy (profile a), and
-// each role with its trust and inline policies and each function with its
-// environment, role, architecture and runtime (profile b).
+// each role with its trust and inline policies, each function with its
+// environment, role, architecture and runtime, and each queue with its
+// attributes, its queue policy and its event source mapping (profile b).
 func seed(t *testing.T, assembly string) {
 	t.Helper()
 	templates, err := access.LoadAssembly(assembly, func(r string) string { return config.Regions[r] })
@@ -158,10 +165,17 @@ type seeder struct {
 
 func (s *seeder) run() {
 	ctx := context.Background()
-	order := []string{"AWS::DynamoDB::GlobalTable", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::Lambda::Function"}
+	// A queue before the queues that redrive to it, queues before the
+	// functions told their URLs.
+	order := []string{"AWS::DynamoDB::GlobalTable", "AWS::IAM::Role", "AWS::IAM::Policy",
+		"dead-letter AWS::SQS::Queue", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping"}
+	var mapped []string // the queues with a mapping
 	for _, typ := range order {
 		for logical, r := range s.tpl.Resources {
-			if r.Type != typ {
+			if redrives := r.Properties["RedrivePolicy"] != nil; r.Type == "AWS::SQS::Queue" && (typ == "dead-letter AWS::SQS::Queue") == redrives {
+				continue
+			}
+			if r.Type != strings.TrimPrefix(typ, "dead-letter ") {
 				continue
 			}
 			var err error
@@ -174,20 +188,37 @@ func (s *seeder) run() {
 				err = s.policy(ctx, r.Properties)
 			case "AWS::Lambda::Function":
 				err = s.function(ctx, logical, r.Properties)
+			case "dead-letter AWS::SQS::Queue", "AWS::SQS::Queue":
+				err = s.queue(ctx, logical, r.Properties)
+			case "AWS::SQS::QueuePolicy":
+				err = s.queuePolicy(ctx, r.Properties)
+			case "AWS::Lambda::EventSourceMapping":
+				var queue string
+				queue, err = s.mapping(ctx, r.Properties)
+				mapped = append(mapped, queue)
 			}
 			if err != nil {
 				s.t.Fatalf("seed %s/%s: %v", s.tpl.Stack, logical, err)
 			}
 		}
 	}
+	for _, name := range mapped {
+		if err := s.detachMapping(ctx, name); err != nil {
+			s.t.Fatalf("seed %s: queue %s: %v", s.tpl.Stack, name, err)
+		}
+	}
 }
 
 // resolve replaces the intrinsics the CDK emits in these templates: a Ref
-// to a resource becomes its physical name, Fn::GetAtt Arn a made-up ARN.
+// to a resource becomes its physical name (a queue's, its URL), Fn::GetAtt
+// Arn a made-up ARN.
 func (s *seeder) resolve(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		if ref, ok := v["Ref"].(string); ok {
+			if s.tpl.Resources[ref].Type == "AWS::SQS::Queue" {
+				return s.queueURL(ref)
+			}
 			return s.physicalName(ref)
 		}
 		if ga, ok := v["Fn::GetAtt"].([]any); ok && len(ga) == 2 {
@@ -210,7 +241,7 @@ func (s *seeder) resolve(v any) any {
 
 func (s *seeder) physicalName(logical string) string {
 	r := s.tpl.Resources[logical]
-	for _, k := range []string{"RoleName", "TableName", "FunctionName"} {
+	for _, k := range []string{"RoleName", "TableName", "FunctionName", "QueueName"} {
 		if name, ok := r.Properties[k].(string); ok {
 			return name
 		}
@@ -358,4 +389,85 @@ func placeholderZip() []byte {
 	w.Write([]byte("#!/bin/sh\n"))
 	z.Close()
 	return b.Bytes()
+}
+
+// queue creates a queue with the attributes its template sets.
+func (s *seeder) queue(ctx context.Context, logical string, p map[string]any) error {
+	attrs := map[string]string{}
+	for k, v := range s.resolve(p).(map[string]any) {
+		switch k {
+		case "QueueName":
+		case "RedrivePolicy":
+			attrs[k] = *jsonString(v)
+		case "VisibilityTimeout", "MessageRetentionPeriod", "SqsManagedSseEnabled":
+			attrs[k] = *jsonString(v) // 1209600, not fmt's 1.2096e+06
+		default:
+			return fmt.Errorf("queue property %s: the seed does not create it", k)
+		}
+	}
+	_, err := sqs.NewFromConfig(s.aws).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(s.physicalName(logical)), Attributes: attrs})
+	return err
+}
+
+// queueURL is the URL of a queue the seed created.
+func (s *seeder) queueURL(logical string) string {
+	out, err := sqs.NewFromConfig(s.aws).GetQueueUrl(context.Background(), &sqs.GetQueueUrlInput{QueueName: aws.String(s.physicalName(logical))})
+	if err != nil {
+		s.t.Fatalf("seed: the URL of %s: %v", logical, err)
+	}
+	return aws.ToString(out.QueueUrl)
+}
+
+func (s *seeder) queuePolicy(ctx context.Context, p map[string]any) error {
+	client := sqs.NewFromConfig(s.aws)
+	queues, _ := s.resolve(p["Queues"]).([]any)
+	for _, url := range queues {
+		if _, err := client.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(url.(string)),
+			Attributes: map[string]string{"Policy": *jsonString(s.resolve(p["PolicyDocument"]))}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mapping creates an event source mapping and returns the name of its
+// queue.
+func (s *seeder) mapping(ctx context.Context, p map[string]any) (string, error) {
+	var in lambda.CreateEventSourceMappingInput
+	if err := decode(s.resolve(p), &in); err != nil {
+		return "", err
+	}
+	if _, err := lambda.NewFromConfig(s.aws).CreateEventSourceMapping(ctx, &in); err != nil {
+		return "", err
+	}
+	a, err := arn.Parse(aws.ToString(in.EventSourceArn))
+	return a.Resource, err
+}
+
+// detachMapping re-creates a mapped queue as it was. moto invokes a
+// mapping's function through Docker when a message is sent, which this
+// machine does not have, and the message would stay received: the queue
+// re-created keeps the mapping listed but no longer triggers it, and the
+// tests' drainQueue stands in for it.
+func (s *seeder) detachMapping(ctx context.Context, name string) error {
+	client := sqs.NewFromConfig(s.aws)
+	url, err := client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	if err != nil {
+		return err
+	}
+	got, err := client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: url.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{"All"}})
+	if err != nil {
+		return err
+	}
+	attrs := map[string]string{}
+	for _, k := range []string{"VisibilityTimeout", "MessageRetentionPeriod", "SqsManagedSseEnabled", "RedrivePolicy", "Policy"} {
+		if v, ok := got.Attributes[k]; ok {
+			attrs[k] = v
+		}
+	}
+	if _, err := client.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: url.QueueUrl}); err != nil {
+		return err
+	}
+	_, err = client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs})
+	return err
 }

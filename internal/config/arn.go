@@ -16,6 +16,12 @@ func (w Writer) RoleArn() string {
 	return arns.Role(w.Partition, w.Account, w.RoleName)
 }
 
+// QueueArn is the ARN of a queue writer's queue, in the writer's account
+// and region.
+func (w Writer) QueueArn() string {
+	return arns.Queue(w.Partition, w.Region, w.Account, w.QueueName())
+}
+
 // Grant is what one writer may do on the table, decided once here and
 // rendered twice: into the table's resource policy and into the writer
 // role's identity policy.
@@ -34,6 +40,12 @@ type Grant struct {
 	TableArn string
 	// OrgID, when set, is the organization the writer's account must be in.
 	OrgID string
+	// Source is the writer's source: SourceInvoke, or SourceQueue when the
+	// function drains QueueArn, an event source the configuration declares.
+	Source string
+	// QueueArn is the ARN of a queue writer's queue, whose senders write
+	// through the function; "" for an invoke writer.
+	QueueArn string
 	// KeyActions are the KMS actions the writer may perform on the table's
 	// customer-managed key, through DynamoDB only; nil for the AWS owned
 	// key.
@@ -44,7 +56,10 @@ type Grant struct {
 func (c Config) Grants() []Grant {
 	out := make([]Grant, len(c.Writers))
 	for i, w := range c.Writers {
-		out[i] = Grant{Sid: w.Name, Account: w.Account, Partition: w.Partition, RoleArn: w.RoleArn(), Actions: w.Actions, TableArn: c.TableArn(), OrgID: c.OrganizationID}
+		out[i] = Grant{Sid: w.Name, Account: w.Account, Partition: w.Partition, RoleArn: w.RoleArn(), Actions: w.Actions, Source: w.Source, TableArn: c.TableArn(), OrgID: c.OrganizationID}
+		if w.Source == SourceQueue {
+			out[i].QueueArn = w.QueueArn()
+		}
 		if c.CustomerManagedKey() {
 			out[i].KeyActions = WriterKeyActions
 		}

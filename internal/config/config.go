@@ -79,6 +79,13 @@ type Writer struct {
 	RoleName string `json:"roleName"`
 	// Actions are the DynamoDB item actions granted. Default: DefaultActions.
 	Actions []string `json:"actions"`
+	// Source is how the function is fed: SourceInvoke (the default),
+	// producers invoke it; or SourceQueue, producers send to a queue in the
+	// writer's stack that the function drains.
+	Source string `json:"source"`
+	// Queue holds a queue writer's settings, DefaultQueue for those it
+	// leaves out; nil for an invoke writer.
+	Queue *Queue `json:"queue"`
 	// Partition is the partition of Region; not configurable, it comes from
 	// the region table.
 	Partition string `json:"-"`
@@ -174,6 +181,13 @@ func (c *Config) applyDefaults(knownRegions map[string]string) {
 			w.Actions = slices.Clone(DefaultActions)
 		}
 		w.Partition = knownRegions[w.Region]
+		if w.Source == "" {
+			w.Source = SourceInvoke
+		}
+		if w.Source == SourceQueue && w.Queue == nil {
+			q := DefaultQueue
+			w.Queue = &q
+		}
 	}
 }
 
@@ -242,6 +256,7 @@ func (c Config) validate(knownRegions map[string]string, failed map[string]bool)
 		roles[roleID] = i
 
 		checkActions(key+".actions", w.Actions, add)
+		checkSource(key, w, add)
 	}
 	c.validateOptions(add)
 	if len(errs) == 0 && len(failed) == 0 {
@@ -363,12 +378,16 @@ func writersValue(context map[string]any) ([]Writer, map[string]error) {
 }
 
 func decodeMessage(err error) string {
+	var queueErr queueFieldError
+	if errors.As(err, &queueErr) {
+		return queueErr.msg
+	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		return fmt.Sprintf("%s: got %s, want %s", typeErr.Field, typeErr.Value, typeErr.Type)
 	}
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return fmt.Sprintf("unknown field %s; known fields: name, account, region, roleName, actions", field)
+		return fmt.Sprintf("unknown field %s; known fields: name, account, region, roleName, actions, source, queue", field)
 	}
 	return err.Error()
 }

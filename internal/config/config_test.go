@@ -16,7 +16,7 @@ func TestDefaultConfig(t *testing.T) {
 	want := Config{
 		TableAccount: "111111111111", TableRegion: "us-east-1", TableName: "cross-account-items", TablePartition: "aws", TableEncryption: "aws-owned", Checks: true,
 		Writers: []Writer{{Name: "Writer", Account: "222222222222", Region: "us-east-1",
-			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}, Partition: "aws"}},
+			RoleName: "cross-account-items-writer", Actions: []string{"dynamodb:PutItem"}, Source: "invoke", Partition: "aws"}},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("config:\n got %+v\nwant %+v", cfg, want)

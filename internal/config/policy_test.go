@@ -71,7 +71,8 @@ func TestPartiQLActionsAreRefused(t *testing.T) {
 func TestGrants(t *testing.T) {
 	t.Parallel()
 	writers := `[{"name":"A","account":"222222222222","roleName":"ra"},
-		{"name":"B","account":"333333333333","region":"eu-west-1","roleName":"rb","actions":["dynamodb:GetItem","dynamodb:Query"]}]`
+		{"name":"B","account":"333333333333","region":"eu-west-1","roleName":"rb","actions":["dynamodb:GetItem","dynamodb:Query"]},
+		{"name":"C","account":"333333333333","region":"eu-west-1","roleName":"rc","source":"queue"}]`
 	cfg, err := FromContext(withContext(defaultContext(t), KeyWriters, writers), Regions)
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +80,10 @@ func TestGrants(t *testing.T) {
 	got := cfg.Grants()
 	table := "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
 	want := []Grant{
-		{Sid: "A", Account: "222222222222", Partition: "aws", RoleArn: "arn:aws:iam::222222222222:role/ra", Actions: []string{"dynamodb:PutItem"}, TableArn: table},
-		{Sid: "B", Account: "333333333333", Partition: "aws", RoleArn: "arn:aws:iam::333333333333:role/rb", Actions: []string{"dynamodb:GetItem", "dynamodb:Query"}, TableArn: table},
+		{Sid: "A", Account: "222222222222", Partition: "aws", RoleArn: "arn:aws:iam::222222222222:role/ra", Actions: []string{"dynamodb:PutItem"}, Source: "invoke", TableArn: table},
+		{Sid: "B", Account: "333333333333", Partition: "aws", RoleArn: "arn:aws:iam::333333333333:role/rb", Actions: []string{"dynamodb:GetItem", "dynamodb:Query"}, Source: "invoke", TableArn: table},
+		{Sid: "C", Account: "333333333333", Partition: "aws", RoleArn: "arn:aws:iam::333333333333:role/rc", Actions: []string{"dynamodb:PutItem"}, Source: "queue",
+			QueueArn: "arn:aws:sqs:eu-west-1:333333333333:rc-queue", TableArn: table},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("grants:\n got %+v\nwant %+v", got, want)

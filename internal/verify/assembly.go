@@ -12,6 +12,9 @@ type synthesized struct {
 	tablePolicy any
 	// trust maps each role ARN of the templates to its trust policy.
 	trust map[string]any
+	// queues maps the ARN of each queue with a fixed name to its
+	// properties.
+	queues map[string]map[string]any
 }
 
 // readAssembly reads the table policy and the writers' trust policies from
@@ -29,7 +32,7 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 		v.cannot("cannot check %s:\n%v", dir, err)
 		return nil, false
 	}
-	s := &synthesized{trust: map[string]any{}}
+	s := &synthesized{trust: map[string]any{}, queues: map[string]map[string]any{}}
 	found := false
 	for _, t := range model.Tables {
 		if t.Arn == v.cfg.TableArn() {
@@ -47,6 +50,9 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 	v.ok("%s defines the table policy the configuration renders", dir)
 	for _, t := range templates {
 		for _, r := range t.Resources {
+			if name, ok := r.Properties["QueueName"].(string); ok && r.Type == "AWS::SQS::Queue" {
+				s.queues[arns.Queue(t.Partition, t.Region, t.Account, name)] = r.Properties
+			}
 			name, _ := r.Properties["RoleName"].(string)
 			if r.Type != "AWS::IAM::Role" || name == "" {
 				continue
@@ -58,6 +64,10 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 	for _, w := range v.cfg.Writers {
 		if _, has := s.trust[w.RoleArn()]; !has {
 			v.cannot("%s defines no role %s for writer %s: synthesize it with the same configuration: %s", dir, w.RoleArn(), w.Name, v.synthHint())
+			ok = false
+		}
+		if _, has := s.queues[w.QueueArn()]; has != (w.Source == config.SourceQueue) {
+			v.cannot("%s does not define writer %s with \"source\": %q: synthesize it with the same configuration: %s", dir, w.Name, w.Source, v.synthHint())
 			ok = false
 		}
 	}

@@ -75,7 +75,11 @@ func (v *verifier) checkWriterFunctions(found []lambdatypes.FunctionConfiguratio
 	var refs []functionRef
 	for _, f := range found {
 		v.checkFunctionConfig(f, w)
-		refs = append(refs, functionRef{Name: aws.ToString(f.FunctionName), Arn: aws.ToString(f.FunctionArn)})
+		ref := functionRef{Name: aws.ToString(f.FunctionName), Arn: aws.ToString(f.FunctionArn)}
+		if f.Environment != nil {
+			ref.Env = f.Environment.Variables
+		}
+		refs = append(refs, ref)
 	}
 	return refs
 }
@@ -168,6 +172,10 @@ func (v *verifier) checkFunctionConfig(f lambdatypes.FunctionConfiguration, w co
 	} else {
 		v.fail("function %s: %s is %q, want %s: the writer writes to another table (if %s was deployed with this configuration, this was changed outside CloudFormation, and a deploy without a template change does not undo it: aws lambda update-function-configuration %s --function-name %s --environment 'Variables={%s=%s}')",
 			name, tableArnVariable, got, want, w.StackName(), v.cliArgs(w.Account, w.Region), name, tableArnVariable, want)
+	}
+	if got, set := env[config.SourceVariable]; set && w.Source != config.SourceQueue {
+		v.fail("function %s: %s is %q, but writer %s is invoked (source %q): the function would read each invocation as a batch of queue messages; redeploy %s",
+			name, config.SourceVariable, got, w.Name, w.Source, w.StackName())
 	}
 	checks := []struct{ what, got, want string }{
 		{"role", aws.ToString(f.Role), w.RoleArn()},

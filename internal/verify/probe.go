@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
 
@@ -21,8 +22,9 @@ import (
 const ProbeCategory = "verify-probe"
 
 // probe proves one write end to end: it invokes each of the writer's
-// functions synchronously with a unique probe item, reads the item back
-// with the table account's credentials, and deletes it with them.
+// functions synchronously with a unique probe item (for a queue writer, it
+// sends the item to the queue instead), reads the item back with the table
+// account's credentials, and deletes it with them.
 func (v *verifier) probe(ctx context.Context, w *liveWriter) {
 	if !writesItems(w.Writer) {
 		v.note("writer %s: no probe, it has no dynamodb:PutItem", w.Name)
@@ -30,6 +32,10 @@ func (v *verifier) probe(ctx context.Context, w *liveWriter) {
 	}
 	if len(w.functions) == 0 {
 		v.cannot("writer %s: no probe, its function was not found", w.Name)
+		return
+	}
+	if w.Source == config.SourceQueue {
+		v.queueProbe(ctx, w)
 		return
 	}
 	c, err := v.awsConfig(ctx, w.Account, w.Region)
@@ -53,8 +59,14 @@ func probeItem() string {
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
-func (v *verifier) invokeProbe(ctx context.Context, fn *lambda.Client, w *liveWriter, f functionRef, item string) bool {
+// probeEvent is the single-item event that writes item.
+func probeEvent(item string) []byte {
 	payload, _ := json.Marshal(map[string]string{tablespec.PartitionKey: ProbeCategory, tablespec.SortKey: item})
+	return payload
+}
+
+func (v *verifier) invokeProbe(ctx context.Context, fn *lambda.Client, w *liveWriter, f functionRef, item string) bool {
+	payload := probeEvent(item)
 	start := time.Now()
 	out, err := fn.Invoke(ctx, &lambda.InvokeInput{
 		FunctionName:   aws.String(f.Arn),
@@ -98,10 +110,7 @@ func (v *verifier) readBackAndDelete(ctx context.Context, w *liveWriter, item st
 		return
 	}
 	db := dynamodb.NewFromConfig(c)
-	key := map[string]types.AttributeValue{
-		tablespec.PartitionKey: &types.AttributeValueMemberS{Value: ProbeCategory},
-		tablespec.SortKey:      &types.AttributeValueMemberS{Value: item},
-	}
+	key := probeKey(item)
 	start := time.Now()
 	got, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(arn), Key: key, ConsistentRead: aws.Bool(true)})
 	took := time.Since(start)
@@ -117,7 +126,7 @@ func (v *verifier) readBackAndDelete(ctx context.Context, w *liveWriter, item st
 	_, err = db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(arn), Key: key})
 	took = time.Since(start)
 	if err != nil {
-		keyJSON := fmt.Sprintf(`{"%s":{"S":"%s"},"%s":{"S":"%s"}}`, tablespec.PartitionKey, ProbeCategory, tablespec.SortKey, item)
+		keyJSON := probeKeyJSON(item)
 		reason := describeErr(err)
 		if isAccessDenied(err) {
 			reason = fmt.Sprintf("%s may not dynamodb:DeleteItem", v.where(acct, region))
@@ -130,3 +139,11 @@ func (v *verifier) readBackAndDelete(ctx context.Context, w *liveWriter, item st
 }
 
 func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }
+
+// probeKey is the probe item's key.
+func probeKey(item string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		tablespec.PartitionKey: &types.AttributeValueMemberS{Value: ProbeCategory},
+		tablespec.SortKey:      &types.AttributeValueMemberS{Value: item},
+	}
+}

@@ -26,11 +26,16 @@ type liveWriter struct {
 	// access are those functions with who can make them act, for the
 	// access check.
 	access []*access.Function
+	// queue is a queue writer's queue; nil for an invoke writer, or when
+	// it could not be read.
+	queue *liveQueue
 }
 
 // functionRef names one live function.
 type functionRef struct {
 	Name, Arn string
+	// Env is the function's environment.
+	Env map[string]string
 }
 
 // checkWriter reads a writer's role, its policies and its function.
@@ -43,6 +48,12 @@ func (v *verifier) checkWriter(ctx context.Context, w config.Writer, synth *synt
 	}
 	lw.role = v.checkRole(ctx, iam.NewFromConfig(c), w, synth)
 	lw.functions, lw.access = v.checkFunction(ctx, c, w)
+	if w.Source == config.SourceQueue {
+		lw.queue = v.checkQueue(ctx, c, w, synth, lw.functions)
+		if lw.queue != nil {
+			v.checkQueueEnvironment(lw)
+		}
+	}
 	return lw
 }
 
