@@ -57,9 +57,10 @@ lint: synth synth-options synth-queue
 
 # Print who can do what on the table, from the synthesized templates; fails
 # when that differs from what the configuration declares.
-access: synth synth-options
+access: synth synth-options synth-queue
 	go run ./cmd/access $(CONTEXT) $(CDK_OUT)
 	go run ./cmd/access $(OPTIONS) cdk.out.options
+	go run ./cmd/access $(QUEUE_WRITER) cdk.out.queue
 
 # Profiles, one per account: PROFILE_A for the table's account, PROFILE_B
 # for the writers' account, PROFILES='-profile ACCOUNT=PROFILE ...' for

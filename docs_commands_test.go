@@ -273,10 +273,11 @@ func TestDocsOfflineCommands(t *testing.T) {
 	const split = "==== the quoting example"
 	out := runInCopy(t, access+"\necho '"+split+"'\n"+quoting)
 	accessOut, quotingOut, _ := strings.Cut(out, split+"\n")
-	// make access checks the app and the one with every option, twice (the
-	// second time with CONTEXT); go run ./cmd/access checks the first again.
-	if n := strings.Count(accessOut, "OK: the allowed cells are exactly"); n != 5 {
-		t.Errorf("access commands: %d checks passed, want 5:\n%s", n, accessOut[max(0, len(accessOut)-3000):])
+	// make access checks the app, the one with every option and the one
+	// with a queue writer, twice (the second time with CONTEXT); go run
+	// ./cmd/access checks the first again.
+	if n := strings.Count(accessOut, "OK: the allowed cells are exactly"); n != 7 {
+		t.Errorf("access commands: %d checks passed, want 7:\n%s", n, accessOut[max(0, len(accessOut)-3000):])
 	}
 	if !strings.Contains(accessOut, "table/orders") {
 		t.Error("access commands: the CONTEXT example did not check the table orders")
@@ -286,10 +287,11 @@ func TestDocsOfflineCommands(t *testing.T) {
 			t.Errorf("quoting example: output lacks %q:\n%s", want, quotingOut[max(0, len(quotingOut)-3000):])
 		}
 	}
-	// make access checks the CONTEXT app and the one with every option;
-	// go run ./cmd/access checks the CONTEXT app again.
-	if n := strings.Count(quotingOut, "OK: the allowed cells are exactly"); n != 3 {
-		t.Errorf("quoting example: %d checks passed, want 3 (make access, twice, and go run ./cmd/access)", n)
+	// make access checks the CONTEXT app, the one with every option and
+	// the one with a queue writer; go run ./cmd/access checks the CONTEXT
+	// app again.
+	if n := strings.Count(quotingOut, "OK: the allowed cells are exactly"); n != 4 {
+		t.Errorf("quoting example: %d checks passed, want 4 (make access, three times, and go run ./cmd/access)", n)
 	}
 }
 

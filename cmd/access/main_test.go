@@ -99,6 +99,14 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			},
 		},
 		{
+			// The writer drained from a queue: its own queue feeds the
+			// function, declared; the grant is the same.
+			name: "queue",
+			want: []string{
+				"arn:aws:iam::222222222222:role/cross-account-items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
+			},
+		},
+		{
 			name: "two-writers",
 			want: []string{
 				"arn:aws:iam::222222222222:role/items-writer dynamodb:PutItem arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items",
@@ -146,15 +154,24 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			if len(x.Unknown) != 0 {
 				t.Errorf("the check cannot bound: %v", x.Unknown)
 			}
-			roles := map[string]bool{}
+			writerRoles, roles, queues := map[string]bool{}, map[string]bool{}, map[string]bool{}
 			for _, w := range cfg.Writers {
-				roles[w.RoleArn()] = true
+				writerRoles[w.RoleArn()], roles[w.RoleArn()] = true, true
+				if w.Source == config.SourceQueue {
+					queues["whoever can send to "+w.QueueArn()] = true
+				}
 			}
 			for _, p := range x.Paths {
-				if !p.Declared || p.Principal != "lambda.amazonaws.com" || !roles[p.Role] {
-					t.Errorf("path %+v; want only the Lambda service's declared trust on each writer role", p)
+				if !p.Declared || !writerRoles[p.Role] || p.Principal != "lambda.amazonaws.com" && !queues[p.Principal] {
+					t.Errorf("path %+v; want only the Lambda service's declared trust on each writer role, and each queue writer's own queue", p)
 				}
-				delete(roles, p.Role)
+				if p.Principal == "lambda.amazonaws.com" {
+					delete(roles, p.Role)
+				}
+				delete(queues, p.Principal)
+			}
+			if len(queues) != 0 {
+				t.Errorf("no declared queue shown for %v", queues)
 			}
 			if len(roles) != 0 {
 				t.Errorf("no declared Lambda trust shown for %v", roles)
@@ -630,6 +647,77 @@ func TestPathsToTheWriterFailTheCheck(t *testing.T) {
 				if !strings.Contains(stdout.String(), w) {
 					t.Errorf("output lacks %q:\n%s", w, tail(stdout.String(), 3000))
 				}
+			}
+		})
+	}
+}
+
+// TestQueueWriterPaths widens a queue writer's synthesized stack: its queue
+// policy letting another account send, and a mapping from another queue.
+// Each is extra access through the queue or the mapping.
+func TestQueueWriterPaths(t *testing.T) {
+	t.Parallel()
+	dir, overrides, cfg := assembly(t, "queue")
+	const table = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
+	queueArn := cfg.Writers[0].QueueArn()
+	policyOf := func(tmpl map[string]any, queue string) map[string]any {
+		for _, r := range tmpl["Resources"].(map[string]any) {
+			res := r.(map[string]any)
+			props, _ := res["Properties"].(map[string]any)
+			if res["Type"] != "AWS::SQS::QueuePolicy" {
+				continue
+			}
+			if b, _ := json.Marshal(props["Queues"]); strings.Contains(string(b), queue) {
+				return props["PolicyDocument"].(map[string]any)
+			}
+		}
+		t.Fatalf("no queue policy for %s", queue)
+		return nil
+	}
+	queueLogical := func(tmpl map[string]any) string {
+		for id, r := range tmpl["Resources"].(map[string]any) {
+			res := r.(map[string]any)
+			if props, _ := res["Properties"].(map[string]any); res["Type"] == "AWS::SQS::Queue" && props["QueueName"] == cfg.Writers[0].QueueName() {
+				return id
+			}
+		}
+		t.Fatal("no queue named " + cfg.Writers[0].QueueName())
+		return ""
+	}
+	tests := []struct {
+		name   string
+		mutate func(tmpl map[string]any)
+		want   string
+	}{
+		{"the queue policy lets another account send", func(tmpl map[string]any) {
+			doc := policyOf(tmpl, queueLogical(tmpl))
+			doc["Statement"] = append(doc["Statement"].([]any), map[string]any{"Effect": "Allow", "Action": "sqs:SendMessage",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::333333333333:root"}, "Resource": queueArn})
+		}, "extra access: arn:aws:iam::333333333333:root can dynamodb:PutItem on " + table + " via queue WriterStack/"},
+		{"a mapping from another queue", func(tmpl map[string]any) {
+			tmpl["Resources"].(map[string]any)["Other"] = map[string]any{"Type": "AWS::Lambda::EventSourceMapping", "Properties": map[string]any{
+				"FunctionName": map[string]any{"Ref": "WriterFunction9FC85C31"}, "EventSourceArn": "arn:aws:sqs:us-east-1:333333333333:elsewhere"}}
+		}, "extra access: whoever can send to arn:aws:sqs:us-east-1:333333333333:elsewhere can dynamodb:PutItem on " + table},
+	}
+	args := []string{"-cdk-json", cdkJSON}
+	for k, v := range overrides {
+		args = append(args, "-c", k+"="+v.(string))
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			broken := copyAssembly(t, dir)
+			rewriteTemplate(t, filepath.Join(broken, "WriterStack.template.json"), tc.mutate)
+			var got []string
+			for _, d := range checkDir(t, broken, cfg).Differences {
+				got = append(got, d.String())
+			}
+			if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, tc.want) }) {
+				t.Errorf("differences lack %q; got:\n%s", tc.want, strings.Join(got, "\n"))
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(append(args, broken), &stdout, &stderr); code != 1 {
+				t.Errorf("exit code %d, want 1; stderr %s", code, stderr.String())
 			}
 		})
 	}

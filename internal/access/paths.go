@@ -66,8 +66,12 @@ type reach struct {
 // problem the check cannot bound (Matrix.Unknown).
 func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 	writers := map[string]bool{}
+	declaredQueues := map[[2]string]bool{} // writer role ARN, queue ARN
 	for _, g := range expected {
 		writers[g.RoleArn] = true
+		if g.Source == config.SourceQueue {
+			declaredQueues[[2]string{g.RoleArn, g.QueueArn}] = true
+		}
 	}
 	roles := map[string]*Role{}
 	for _, r := range m.Roles {
@@ -131,7 +135,12 @@ func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 			}
 			for _, src := range f.Sources {
 				feeds := fmt.Sprintf("function %s%s (event source mapping %s/%s feeds it)", f.Name(), acts, src.Where.Stack, src.Where.Resource)
-				x.addPath(Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}, q, feeds, false)
+				// A queue writer's own queue is declared: inside the
+				// writer's account its identity policies decide who sends
+				// (out of scope, as for invoking the function); its queue
+				// policy and the roles of the templates are still read.
+				declared := q.via == "" && declaredQueues[[2]string{q.role.Arn, src.Arn}]
+				x.addPath(Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}, q, feeds, declared)
 				if sq := m.queue(src.Arn); sq != nil {
 					for _, a := range x.actors(candidates, roles, sq.Policy, queueActions, sq.Arn, sq.Account, q) {
 						follow(a, fmt.Sprintf("queue %s (%s), which feeds %s", sq.Name(), a.how, feeds))
@@ -196,7 +205,7 @@ func (x *Matrix) actors(candidates []Subject, roles map[string]*Role, policy []S
 // access to each of the role's cells.
 func (x *Matrix) addPath(p Subject, q reach, step string, declared bool) {
 	via := joinVia(step, q.via)
-	if declared && slices.ContainsFunc(x.Paths, func(p Path) bool { return p.Declared && p.Role == q.role.Arn }) {
+	if declared && slices.ContainsFunc(x.Paths, func(p Path) bool { return p.Declared && p.Role == q.role.Arn && p.Via == via }) {
 		return // the Lambda service once, whichever accounts it acts for
 	}
 	x.Paths = append(x.Paths, Path{Principal: p.Arn, Label: p.probeLabel(), Role: q.role.Arn, Via: via, Declared: declared})

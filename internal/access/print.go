@@ -233,7 +233,10 @@ func (p *printer) printPaths(x *Matrix) {
 	}
 	for _, path := range x.Paths {
 		what := "EXTRA!"
-		if path.Declared {
+		switch {
+		case path.Declared && strings.HasPrefix(path.Principal, "whoever can send to "):
+			what = "declared: the writer's queue feeds its function (who may send is up to the writer account's identity policies)"
+		case path.Declared:
 			what = "declared: the writer's function runs as the role"
 		}
 		p.printf("  %s via %s: %s\n", path.Principal, path.Via, what)
