@@ -72,12 +72,12 @@ PROFILE_FLAGS = -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(PROFILES)
 
 # bootstrap, deploy, diff, destroy: the CDK CLI for every stack (every
 # environment, for bootstrap) with its account's profile and CONTEXT, as
-# `go run ./cmd/verify -commands VERB` prints them; destroy's skip the gates
+# `go run ./cmd/cdkcommands VERB` prints them; destroy's skip the gates
 # (NO_CHECKS). Each command is echoed; deploy and destroy still ask before
 # IAM changes and deletions.
 .PHONY: bootstrap deploy diff destroy
 bootstrap deploy diff destroy: node_modules
-	@cmds=$$(mktemp) && go run ./cmd/verify -commands $@ $(PROFILE_FLAGS) $(if $(filter destroy,$@),$(NO_CHECKS)) $(CONTEXT) > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
+	@cmds=$$(mktemp) && go run ./cmd/cdkcommands $(PROFILE_FLAGS) $(if $(filter destroy,$@),$(NO_CHECKS)) $(CONTEXT) $@ > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
 	while IFS= read -r cmd <&3; do echo "+ $$cmd"; eval "$$cmd" || { rm -f "$$cmds"; exit 1; }; done 3< "$$cmds"; rm -f "$$cmds"
 
 # Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as

@@ -56,13 +56,13 @@ func operatorBlocks(t *testing.T, readme string) []string {
 
 // fakeNpx stands in for the CDK CLI, which would call AWS: it records each
 // command, and for `cdk synth` copies the synthesized test assembly to the
-// output directory. The synth with every production option on (make access
-// checks that app too) is the real CLI's: it calls no AWS, and the test
-// assembly is the default app's.
+// output directory. The synths with every production option on and with a
+// queue writer (make access checks those apps too) are the real CLI's: they
+// call no AWS, and the test assembly is the default app's.
 const fakeNpx = `#!/bin/sh
 [ "$1" = "--no-install" ] && shift
 echo "npx $*" >> "$NPX_LOG"
-case "$*" in *tableEncryption=customer-managed*) exec "$REAL_NPX" --no-install "$@" ;; esac
+case "$*" in *tableEncryption=customer-managed*|*'"source":"queue"'*) exec "$REAL_NPX" --no-install "$@" ;; esac
 if [ "$1 $2" = "cdk synth" ]; then
   out=cdk.out; prev=
   for a in "$@"; do [ "$prev" = "-o" ] && out=$a; prev=$a; done
@@ -137,6 +137,7 @@ func TestReadmeOperatorPath(t *testing.T) {
 		"npx cdk synth --quiet -o cdk.out",
 		"npx cdk synth --quiet -o cdk.out",
 		"npx cdk synth --quiet -c tableEncryption=customer-managed -c organizationId=o-a1b2c3d4e5 -c alarmEmail=ops@example.com -o cdk.out.options",
+		`npx cdk synth --quiet -c writers=[{"name":"Writer","account":"222222222222","roleName":"cross-account-items-writer","source":"queue"}] -o cdk.out.queue`,
 		"npx cdk bootstrap aws://111111111111/us-east-1 --profile a",
 		"npx cdk bootstrap aws://222222222222/us-east-1 --profile b",
 		"npx cdk diff TableStack -e --profile a",

@@ -4,6 +4,7 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/shellquote"
 )
 
 // synthesized is what the cloud assembly says the deployment should be.
@@ -79,10 +80,10 @@ func (v *verifier) readAssembly() (*synthesized, bool) {
 func (v *verifier) synthHint() string {
 	cmd := "npx cdk synth --quiet"
 	for _, c := range v.opts.ContextArgs {
-		cmd += " -c " + shellQuote(c)
+		cmd += " -c " + shellquote.Quote(c)
 	}
 	if v.opts.Assembly != "cdk.out" {
-		cmd += " -o " + shellQuote(v.opts.Assembly)
+		cmd += " -o " + shellquote.Quote(v.opts.Assembly)
 	}
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/cross-account-dynamodb/cdk/internal/cdkcommands"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -119,12 +120,12 @@ func (v *verifier) profileHint(account string) string {
 
 // deployHint is the command that deploys stack into account.
 func (v *verifier) deployHint(stack, account string) string {
-	return cdkCommand("deploy", stack, account, v.opts.Profiles, v.opts.ContextArgs)
+	return cdkcommands.Command("deploy", stack, account, v.opts.Profiles, v.opts.ContextArgs)
 }
 
 // cliArgs are the AWS CLI's --profile and --region for account in region.
 func (v *verifier) cliArgs(account, region string) string {
-	return strings.TrimPrefix(profileArg(v.opts.Profiles[account])+" --region "+region, " ")
+	return strings.TrimPrefix(cdkcommands.ProfileArg(v.opts.Profiles[account])+" --region "+region, " ")
 }
 
 // errorCode is the AWS error code of err, "" when it is not an API error.

@@ -1,4 +1,7 @@
-package verify
+// Package cdkcommands prints the CDK CLI commands that bootstrap, deploy,
+// diff or destroy every stack of the configuration, each with its account's
+// profile: what make bootstrap, deploy, diff and destroy run.
+package cdkcommands
 
 import (
 	"fmt"
@@ -6,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/shellquote"
 )
 
-// CommandVerbs are the CDK CLI commands Commands knows.
-var CommandVerbs = []string{"bootstrap", "deploy", "diff", "destroy"}
+// Verbs are the CDK CLI commands Commands knows.
+var Verbs = []string{"bootstrap", "deploy", "diff", "destroy"}
 
 // Commands returns the CDK CLI commands that run verb for every stack of
 // the configuration, each with its account's profile (profiles maps
@@ -19,8 +23,8 @@ var CommandVerbs = []string{"bootstrap", "deploy", "diff", "destroy"}
 // TableStack first, so that a new writer's grant is in place before its
 // function exists; destroy puts it last.
 func Commands(verb string, cfg config.Config, profiles map[string]string, contextArgs []string) ([]string, error) {
-	if !slices.Contains(CommandVerbs, verb) {
-		return nil, fmt.Errorf("got %q, want one of %s", verb, strings.Join(CommandVerbs, ", "))
+	if !slices.Contains(Verbs, verb) {
+		return nil, fmt.Errorf("got %q, want one of %s", verb, strings.Join(Verbs, ", "))
 	}
 	type stack struct{ name, account, region string }
 	stacks := []stack{{config.TableStackName, cfg.TableAccount, cfg.TableRegion}}
@@ -34,41 +38,35 @@ func Commands(verb string, cfg config.Config, profiles map[string]string, contex
 	seen := map[string]bool{}
 	for _, s := range stacks {
 		if verb != "bootstrap" {
-			out = append(out, cdkCommand(verb, s.name, s.account, profiles, contextArgs))
+			out = append(out, Command(verb, s.name, s.account, profiles, contextArgs))
 			continue
 		}
 		// An explicit environment needs neither the app nor its context.
 		env := "aws://" + s.account + "/" + s.region
 		if !seen[env] {
-			out = append(out, "npx cdk bootstrap "+env+profileArg(profiles[s.account]))
+			out = append(out, "npx cdk bootstrap "+env+ProfileArg(profiles[s.account]))
 		}
 		seen[env] = true
 	}
 	return out, nil
 }
 
-// cdkCommand is `npx cdk <verb> <stack> -e` with the -c values and the
+// Command is `npx cdk <verb> <stack> -e` with the -c values and the
 // account's profile. -e (--exclusively) acts on that stack only, and
 // builds the assets of that stack only.
-func cdkCommand(verb, stack, account string, profiles map[string]string, contextArgs []string) string {
+func Command(verb, stack, account string, profiles map[string]string, contextArgs []string) string {
 	cmd := "npx cdk " + verb + " " + stack + " -e"
 	for _, c := range contextArgs {
-		cmd += " -c " + shellQuote(c)
+		cmd += " -c " + shellquote.Quote(c)
 	}
-	return cmd + profileArg(profiles[account])
+	return cmd + ProfileArg(profiles[account])
 }
 
-func profileArg(profile string) string {
+// ProfileArg is " --profile <profile>", quoted for the shell; "" for the
+// default credentials.
+func ProfileArg(profile string) string {
 	if profile == "" {
 		return ""
 	}
-	return " --profile " + shellQuote(profile)
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return " --profile " + shellquote.Quote(profile)
 }

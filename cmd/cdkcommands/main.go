@@ -1,0 +1,72 @@
+// Command cdkcommands prints the CDK CLI commands that bootstrap, deploy,
+// diff or destroy every stack of the configuration, one per line, each with
+// its account's profile and the -c values: what make bootstrap, deploy,
+// diff and destroy run.
+//
+// Usage:
+//
+//	go run ./cmd/cdkcommands [-profile-a PROFILE] [-profile-b PROFILE] [-profile ACCOUNT=PROFILE]...
+//	    [-cdk-json cdk.json] [-c key=value]... bootstrap|deploy|diff|destroy
+//
+// Exit codes: 0 the commands were printed, 2 they could not be (a bad
+// flag, verb or configuration).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/cdkcommands"
+	"github.com/cross-account-dynamodb/cdk/internal/config"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitUsage = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cdkcommands", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
+	var overrides config.Overrides
+	fs.Var(&overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable); passed on to every command")
+	var profiles config.Profiles
+	profiles.Register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: cdkcommands [-profile-a PROFILE] [-profile-b PROFILE] [-profile ACCOUNT=PROFILE]... [-cdk-json cdk.json] [-c key=value]... %s\n", strings.Join(cdkcommands.Verbs, "|"))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := config.Load(*cdkJSON, overrides)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return exitUsage
+	}
+	byAccount, _, err := profiles.Of(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return exitUsage
+	}
+	cmds, err := cdkcommands.Commands(fs.Arg(0), cfg, byAccount, overrides.Args)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stdout, strings.Join(cmds, "\n"))
+	return exitOK
+}
