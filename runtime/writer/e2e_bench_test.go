@@ -129,11 +129,15 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
-// nopDB accepts every PutItem without sending it.
+// nopDB accepts every write without sending it.
 type nopDB struct{}
 
 func (nopDB) PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	return &dynamodb.PutItemOutput{}, nil
+}
+
+func (nopDB) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return &dynamodb.TransactWriteItemsOutput{}, nil
 }
 
 // BenchmarkHandlerOwnCost measures what the handler adds to a PutItem:
