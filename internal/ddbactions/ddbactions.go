@@ -23,4 +23,3 @@ var CrossAccount = []string{
 	"dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
 	"dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
 }
-
