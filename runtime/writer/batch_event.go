@@ -26,7 +26,7 @@ func isBatch(payload []byte) bool {
 // enforced while decoding, so that decoding stops at the first element over
 // one of them. Errors name the element's index.
 func parseBatch(payload []byte, sample bool) ([]*event, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(payload))
+	dec := jsontext.NewDecoder(bytes.NewBuffer(payload))
 	if _, err := dec.ReadToken(); err != nil {
 		return nil, inBatch(-1, decodeError(err, false, 0))
 	}

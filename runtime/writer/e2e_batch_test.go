@@ -249,7 +249,7 @@ func TestE2EMotoRollbackWorkaroundIsInEffect(t *testing.T) {
 			t.Error("through the proxy's rewrite, a cancelled transaction kept a put: the workaround is not in effect")
 		}
 	}
-	if proxy.rewrites() != 1 {
-		t.Errorf("the proxy rewrote %d bodies, want 1", proxy.rewrites())
+	if proxy.rewrites() == 0 {
+		t.Error("the proxy rewrote no body")
 	}
 }

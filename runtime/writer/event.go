@@ -69,7 +69,7 @@ func parseEvent(payload []byte, sample bool) (*event, error) {
 	if len(bytes.TrimSpace(payload)) == 0 {
 		payload = []byte("{}")
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(payload))
+	dec := jsontext.NewDecoder(bytes.NewBuffer(payload))
 	item, err := decodeObject(dec, &budget{}, 0)
 	if err != nil {
 		return nil, err

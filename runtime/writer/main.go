@@ -23,6 +23,7 @@ func main() {
 		logger.Error("cannot start", "error", err.Error())
 		os.Exit(1)
 	}
+	limitMemory(os.Getenv)
 	sample, err := writerenv.ParseSampleItem(os.Getenv(writerenv.SampleItem))
 	if err != nil {
 		logger.Error("cannot start", "error", err.Error())
