@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"hash"
 	"maps"
 	"slices"
 	"strconv"
@@ -35,70 +34,71 @@ const digestPrefix = "v1:"
 // on any stored attribute one at a time, and a conflict names nothing that
 // is stored.
 func writeDigest(item map[string]types.AttributeValue, hasTime bool) string {
-	h := sha256.New()
-	h.Write([]byte(digestPrefix))
+	d := digester{b: make([]byte, 0, 256)}
+	d.b = append(d.b, digestPrefix...)
 	if hasTime {
-		h.Write([]byte{'t'})
+		d.b = append(d.b, 't')
 	} else {
-		h.Write([]byte{'-'})
+		d.b = append(d.b, '-')
 	}
 	names := slices.DeleteFunc(slices.Sorted(maps.Keys(item)), func(name string) bool {
 		return name == digestAttr || name == timeAttr && !hasTime
 	})
-	writeLen(h, len(names))
+	d.len(len(names))
 	for _, name := range names {
-		writeString(h, name)
-		writeValue(h, item[name])
+		d.str(name)
+		d.value(item[name])
 	}
-	return digestPrefix + base64.RawStdEncoding.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(d.b)
+	return digestPrefix + base64.RawStdEncoding.EncodeToString(sum[:])
 }
 
-// writeValue writes a value as its type's tag and its length-prefixed
-// contents, so that no two different values share an encoding.
-func writeValue(h hash.Hash, v types.AttributeValue) {
+// digester builds the encoding writeDigest hashes: each value as its
+// type's tag and its length-prefixed contents, so that no two different
+// values share an encoding.
+type digester struct{ b []byte }
+
+func (d *digester) value(v types.AttributeValue) {
 	switch v := v.(type) {
 	case *types.AttributeValueMemberS:
-		h.Write([]byte{'S'})
-		writeString(h, v.Value)
+		d.b = append(d.b, 'S')
+		d.str(v.Value)
 	case *types.AttributeValueMemberN:
-		h.Write([]byte{'N'})
-		writeString(h, canonicalNumber(v.Value))
+		d.b = append(d.b, 'N')
+		d.str(canonicalNumber(v.Value))
 	case *types.AttributeValueMemberBOOL:
 		if v.Value {
-			h.Write([]byte{'T'})
+			d.b = append(d.b, 'T')
 		} else {
-			h.Write([]byte{'F'})
+			d.b = append(d.b, 'F')
 		}
 	case *types.AttributeValueMemberNULL:
-		h.Write([]byte{'0'})
+		d.b = append(d.b, '0')
 	case *types.AttributeValueMemberL:
-		h.Write([]byte{'L'})
-		writeLen(h, len(v.Value))
+		d.b = append(d.b, 'L')
+		d.len(len(v.Value))
 		for _, e := range v.Value {
-			writeValue(h, e)
+			d.value(e)
 		}
 	case *types.AttributeValueMemberM:
-		h.Write([]byte{'M'})
-		writeLen(h, len(v.Value))
+		d.b = append(d.b, 'M')
+		d.len(len(v.Value))
 		for _, k := range slices.Sorted(maps.Keys(v.Value)) {
-			writeString(h, k)
-			writeValue(h, v.Value[k])
+			d.str(k)
+			d.value(v.Value[k])
 		}
 	default:
 		// Sets and binary values never come from a JSON event.
-		h.Write([]byte{'?'})
+		d.b = append(d.b, '?')
 	}
 }
 
-func writeString(h hash.Hash, s string) {
-	writeLen(h, len(s))
-	h.Write([]byte(s))
+func (d *digester) str(s string) {
+	d.len(len(s))
+	d.b = append(d.b, s...)
 }
 
-func writeLen(h hash.Hash, n int) {
-	var b [binary.MaxVarintLen64]byte
-	h.Write(b[:binary.PutUvarint(b[:], uint64(n))])
-}
+func (d *digester) len(n int) { d.b = binary.AppendUvarint(d.b, uint64(n)) }
 
 // storedDigest returns the digest a stored item carries, or "" if it has
 // none (an item written by something else than this writer).
