@@ -35,9 +35,11 @@ func benchEvents(category string) []string {
 
 // BenchmarkBatchInvoke compares, under the emulator against moto_server,
 // one invocation of a 100-item batch (batch) with 100 single-item
-// invocations of items of the same shape (singles). One op of either half
-// writes 100 items; the two alternate round by round, so that the
-// machine's load hits both alike.
+// invocations of items of the same shape (singles), and with the bare SDK
+// TransactWriteItems of such a batch sent from this process straight to
+// moto_server (bare: the most a batch through any function could gain).
+// One op of each writes 100 items; they alternate round by round, so that
+// the machine's load hits them alike.
 func BenchmarkBatchInvoke(b *testing.B) {
 	stack := localStack(b)
 	ctx := context.Background()
@@ -61,6 +63,14 @@ func BenchmarkBatchInvoke(b *testing.B) {
 					if res, err := stack.Function.Invoke(ctx, []byte(ev)); err != nil || res.ErrorType != "" {
 						b.Fatalf("invoke: %v %.300s", err, res.Payload)
 					}
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("round=%d/bare", round), func(b *testing.B) {
+			for b.Loop() {
+				n++
+				if _, err := stack.DB.TransactWriteItems(ctx, bareBatch(stack.TableARN, fmt.Sprintf("BenchBatch-bare-%d", n))); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})
