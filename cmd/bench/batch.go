@@ -13,7 +13,7 @@ import (
 
 // batchBench is the go test command that runs the batch benchmarks, whose
 // rounds alternate their two halves.
-var batchBench = []string{"test", "-count=1", "-run", "^$", "-bench", "^(BenchmarkBatchInvoke|BenchmarkBatchWrite)$", "-benchtime", "10x", "./runtime/writer"}
+var batchBench = []string{"test", "-count=1", "-run", "^$", "-bench", "^(BenchmarkBatchInvoke|BenchmarkBatchWrite)$", "-benchtime", "20x", "./runtime/writer"}
 
 // memoryTest is the go test command that sends the largest payloads to one
 // function and logs its peak memory.
