@@ -13,9 +13,10 @@ import (
 )
 
 // writeBatch writes a batch's items in one TransactWriteItems: all of them
-// or none. Each put without "overwrite": true is conditional on its key
-// being free and returns the stored item when it is not
-// (ReturnValuesOnConditionCheckFailure per put). When the transaction is
+// or none. Each put is conditional (event.condition: its key free, or with
+// "overwrite": true any item but this same write) and returns the stored
+// item when its condition fails (ReturnValuesOnConditionCheckFailure per
+// put). When the transaction is
 // cancelled by those conditions only, each stored item's digest says
 // whether it is this batch's own earlier write (already written) or another
 // one (a conflict, which cancels the whole batch). Without a conflict, the
@@ -95,11 +96,9 @@ func (h *Handler) writeBatch(ctx context.Context, payload []byte) ([]Response, e
 func (h *Handler) transaction(events []*event, pending []int) *dynamodb.TransactWriteItemsInput {
 	items := make([]types.TransactWriteItem, len(pending))
 	for j, i := range pending {
-		put := &types.Put{TableName: &h.TableARN, Item: events[i].item}
-		if !events[i].overwrite {
-			put.ConditionExpression, put.ExpressionAttributeNames = keyIsFree()
-			put.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-		}
+		put := &types.Put{TableName: &h.TableARN, Item: events[i].item,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}
+		put.ConditionExpression, put.ExpressionAttributeNames, put.ExpressionAttributeValues = events[i].condition()
 		items[j] = types.TransactWriteItem{Put: put}
 	}
 	token := requestToken()

@@ -63,10 +63,12 @@ func TestBatchIsOneTransactionOfConditionalPuts(t *testing.T) {
 		if p == nil || *p.TableName != testTableARN {
 			t.Fatalf("item %d is not a put into the table ARN: %+v", i, w)
 		}
-		conditional := p.ConditionExpression != nil && *p.ConditionExpression == "attribute_not_exists(#pk)" &&
-			p.ReturnValuesOnConditionCheckFailure == types.ReturnValuesOnConditionCheckFailureAllOld
-		if conditional != (i != 1) {
-			t.Errorf("put %d conditional: %v, want %v (element 1 sets overwrite)", i, conditional, i != 1)
+		want := "attribute_not_exists(#pk)"
+		if i == 1 { // overwrite: any item but this same write
+			want = "attribute_not_exists(#d) OR #d <> :d"
+		}
+		if p.ConditionExpression == nil || *p.ConditionExpression != want || p.ReturnValuesOnConditionCheckFailure != types.ReturnValuesOnConditionCheckFailureAllOld {
+			t.Errorf("put %d: condition %v, %q; want %q with ALL_OLD", i, p.ConditionExpression, p.ReturnValuesOnConditionCheckFailure, want)
 		}
 		if _, ok := p.Item[overwriteArg]; ok {
 			t.Errorf("put %d stores the overwrite option", i)
@@ -154,8 +156,8 @@ func TestBatchSentAgainIsAlreadyWritten(t *testing.T) {
 	if len(resps) != 3 || !resps[0].AlreadyWritten || resps[0].Time != "2025-03-04T04:06:07Z" || resps[1].AlreadyWritten || !resps[2].AlreadyWritten {
 		t.Errorf("responses = %+v, want elements 0 and 2 already written with their stored time", resps)
 	}
-	// Element 1 (overwrite) passed, but the cancelled transaction wrote
-	// nothing: it is sent again on its own.
+	// Element 1 passed (its content changed since, say), but the cancelled
+	// transaction wrote nothing: it is sent again on its own.
 	if len(db.transacts) != 2 || len(db.transacts[1].TransactItems) != 1 || *db.transacts[1].TransactItems[0].Put.Item["item"].(*types.AttributeValueMemberS) != (types.AttributeValueMemberS{Value: "2"}) {
 		t.Fatalf("transactions = %d, want a second one with element 1 only", len(db.transacts))
 	}

@@ -138,9 +138,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return json.Marshal(resp)
 }
 
-// write puts the event's item. Without "overwrite": true the put is
-// conditional on the key being free; when it is taken, DynamoDB returns the
-// stored item (ReturnValuesOnConditionCheckFailure, no read permission
+// write puts the event's item. The put is conditional (see condition);
+// when its condition fails, DynamoDB returns the stored item (ReturnValuesOnConditionCheckFailure, no read permission
 // needed), and an item whose digest is this write's (see writeDigest) is an
 // earlier attempt of it: an SDK retry after a lost reply, or the same event
 // invoked again. That is a success, never a conflict. Nothing else of the
@@ -153,11 +152,9 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 	if err := ev.prepare(h.Now().UTC().Format(time.RFC3339)); err != nil {
 		return nil, err
 	}
-	in := &dynamodb.PutItemInput{TableName: &h.TableARN, Item: ev.item}
-	if !ev.overwrite {
-		in.ConditionExpression, in.ExpressionAttributeNames = keyIsFree()
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
+	in := &dynamodb.PutItemInput{TableName: &h.TableARN, Item: ev.item,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}
+	in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues = ev.condition()
 	putCtx, cancel := beforeDeadline(ctx)
 	defer cancel()
 	var tried attempts
@@ -181,12 +178,19 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 	return nil, &WriteError{TableARN: h.TableARN, Key: ev.key, Cause: cause, Hint: hint, Err: err}
 }
 
-// keyIsFree is the condition of a put that must not overwrite. Checking the
-// partition key is enough: the condition is evaluated against the item with
-// the put's full key, if there is one.
-func keyIsFree() (*string, map[string]string) {
-	cond := "attribute_not_exists(#pk)"
-	return &cond, map[string]string{"#pk": tablespec.PartitionKey}
+// condition is the put's condition. Without "overwrite": true the key must
+// be free; checking the partition key is enough, as the condition is
+// evaluated against the item with the put's full key, if there is one.
+// With it, any item is replaced except this same write (the stored digest
+// is this event's), so that the same overwriting event sent again changes
+// nothing and is reported as already written.
+func (ev *event) condition() (*string, map[string]string, map[string]types.AttributeValue) {
+	if !ev.overwrite {
+		cond := "attribute_not_exists(#pk)"
+		return &cond, map[string]string{"#pk": tablespec.PartitionKey}, nil
+	}
+	cond := "attribute_not_exists(#d) OR #d <> :d"
+	return &cond, map[string]string{"#d": digestAttr}, map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: ev.digest}}
 }
 
 // prepare stamps now on an event without its own time, adds the digest of

@@ -204,7 +204,9 @@ func TestInvokeWritesCustomItem(t *testing.T) {
 	}
 }
 
-func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
+// "overwrite": true replaces any item except this same write, whose
+// digest the condition compares.
+func TestInvokeOverwriteTrueReplacesAllButTheSameWriteAndIsNotStored(t *testing.T) {
 	t.Parallel()
 	db := &fakeDB{}
 	out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple","overwrite":true}`))
@@ -212,14 +214,20 @@ func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
 		t.Fatalf("Invoke: %v", err)
 	}
 	in := db.calls[0]
-	if in.ConditionExpression != nil || in.ExpressionAttributeNames != nil {
-		t.Errorf("overwrite:true put has a condition: %v %v", *in.ConditionExpression, in.ExpressionAttributeNames)
+	if in.ConditionExpression == nil || *in.ConditionExpression != "attribute_not_exists(#d) OR #d <> :d" ||
+		in.ExpressionAttributeNames["#d"] != digestAttr || !reflect.DeepEqual(in.ExpressionAttributeValues[":d"], in.Item[digestAttr]) {
+		t.Errorf("overwrite:true put's condition = %v %v %v, want it to admit any item but one with this digest",
+			in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	}
 	if _, stored := in.Item["overwrite"]; stored {
 		t.Error(`"overwrite" is stored as an attribute; it is an option of the event`)
 	}
 	if !strings.Contains(string(out), `"overwrite":true`) {
 		t.Errorf("response %s does not say it overwrote", out)
+	}
+	again, err := newTestHandler(stored(in.Item), nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple","overwrite":true}`))
+	if err != nil || !strings.HasSuffix(string(again), `"overwrite":true,"alreadyWritten":true}`) {
+		t.Errorf("the same overwrite again = %s, %v; want already written", again, err)
 	}
 }
 
