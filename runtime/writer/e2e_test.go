@@ -281,3 +281,32 @@ func TestE2EBadTableARNStopsTheFunction(t *testing.T) {
 		t.Errorf("the function's output does not say what is wrong (%s)", want)
 	}
 }
+
+// A WRITER_SAMPLE_ITEM that is neither true nor false stops the function
+// at start-up rather than being read as either.
+func TestE2EBadSampleItemValueStopsTheFunction(t *testing.T) {
+	stack := localStack(t)
+	logs := &lambdalocal.SyncBuffer{}
+	env := append(lambdalocal.WriterEnv(stack.TableARN, stack.Moto.URL), "WRITER_SAMPLE_ITEM=yes")
+	fn, err := lambdalocal.StartFunction(context.Background(), local.bins, env, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fn.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if res, err := fn.Invoke(ctx, []byte(`{"category":"Sample","item":"bad"}`)); err == nil || !strings.Contains(err.Error(), "HTTP 502") {
+		t.Errorf("invoke = %s, %v; want the emulator's HTTP 502 for a failed init", res.Payload, err)
+	}
+	want := `WRITER_SAMPLE_ITEM is \"yes\"; want true or false`
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), want) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), want) {
+		t.Errorf("the function's output does not say what is wrong (%s):\n%s", want, logs.String())
+	}
+}
