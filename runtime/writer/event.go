@@ -297,6 +297,9 @@ func isUTF8Error(err error) bool {
 // keyValue returns the key attribute name, which must be a non-empty string
 // of at most maxBytes.
 func keyValue(item map[string]types.AttributeValue, name, role string, maxBytes int) (string, error) {
+	if s, ok := item[name].(*types.AttributeValueMemberS); ok && s.Value != "" && len(s.Value) <= maxBytes {
+		return s.Value, nil
+	}
 	want := fmt.Sprintf("want a non-empty string (the table's %s key)", role)
 	v, ok := item[name]
 	if !ok {

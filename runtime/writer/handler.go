@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
@@ -55,7 +56,25 @@ type Key struct {
 
 // MarshalJSON writes the key as {"<partition key>": ..., "<sort key>": ...}.
 func (k Key) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]string{tablespec.PartitionKey: k.Category, tablespec.SortKey: k.Item})
+	b := make([]byte, 0, len(tablespec.PartitionKey)+len(tablespec.SortKey)+len(k.Category)+len(k.Item)+16)
+	b = append(b, '{')
+	b, err := jsontext.AppendQuote(b, tablespec.PartitionKey)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, ':')
+	if b, err = jsontext.AppendQuote(b, k.Category); err != nil {
+		return nil, err
+	}
+	b = append(b, ',')
+	if b, err = jsontext.AppendQuote(b, tablespec.SortKey); err != nil {
+		return nil, err
+	}
+	b = append(b, ':')
+	if b, err = jsontext.AppendQuote(b, k.Item); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -186,12 +205,19 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 // nothing and is reported as already written.
 func (ev *event) condition() (*string, map[string]string, map[string]types.AttributeValue) {
 	if !ev.overwrite {
-		cond := "attribute_not_exists(#pk)"
-		return &cond, map[string]string{"#pk": tablespec.PartitionKey}, nil
+		return &keyIsFree, keyIsFreeNames, nil
 	}
-	cond := "attribute_not_exists(#d) OR #d <> :d"
-	return &cond, map[string]string{"#d": digestAttr}, map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: ev.digest}}
+	return &notThisWrite, notThisWriteNames, map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: ev.digest}}
 }
+
+// The conditions' expressions and names, shared by every put (the SDK only
+// reads them).
+var (
+	keyIsFree         = "attribute_not_exists(#pk)"
+	keyIsFreeNames    = map[string]string{"#pk": tablespec.PartitionKey}
+	notThisWrite      = "attribute_not_exists(#d) OR #d <> :d"
+	notThisWriteNames = map[string]string{"#d": digestAttr}
+)
 
 // prepare stamps now on an event without its own time, adds the digest of
 // what the event sent, and checks the item's size with both.
