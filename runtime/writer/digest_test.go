@@ -50,17 +50,3 @@ func TestWriteDigestTellsWritesApart(t *testing.T) {
 		t.Error("numbers equal by value have different digests")
 	}
 }
-
-func TestKeyJSONRoundTrips(t *testing.T) {
-	t.Parallel()
-	for _, k := range []Key{{"Fruit", "Apple"}, {`a "quoted" \ key`, "<tag>&\u00e9\U0001F34E\n"}} {
-		b, err := k.MarshalJSON()
-		if err != nil {
-			t.Fatalf("MarshalJSON(%v): %v", k, err)
-		}
-		var back Key
-		if err := back.UnmarshalJSON(b); err != nil || back != k {
-			t.Errorf("%s reads back as %v (%v), want %v", b, back, err, k)
-		}
-	}
-}
