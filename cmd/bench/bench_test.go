@@ -45,3 +45,24 @@ func TestOrderAlternates(t *testing.T) {
 		t.Errorf("order(0) = %v, order(1) = %v; want project first, then floor first", a, b)
 	}
 }
+
+func TestParseRoundsAndPeakMemory(t *testing.T) {
+	t.Parallel()
+	out := []byte(`BenchmarkBatchInvoke/round=1/batch-2         	       5	  24050650 ns/op
+BenchmarkBatchInvoke/round=1/singles-2       	       5	 436931355 ns/op
+    e2e_memory_test.go:81: peak memory: 108859392 bytes (after one small write: 9666560 bytes)
+`)
+	r, err := parseRounds(out, "BenchmarkBatchInvoke", "batch", "singles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r["batch"].micros[0] != 24050.65 || r["singles"].micros[0] != 436931.355 {
+		t.Errorf("rounds = %+v %+v", r["batch"], r["singles"])
+	}
+	if _, err := parseRounds(out, "BenchmarkBatchWrite", "handler"); err == nil {
+		t.Error("no BenchmarkBatchWrite lines: want an error")
+	}
+	if peak, err := parsePeakMemory(out); err != nil || peak != 108859392 {
+		t.Errorf("parsePeakMemory = %d, %v", peak, err)
+	}
+}

@@ -120,7 +120,8 @@ func (b *bench) init(ctx context.Context) error {
 	if err := moto.CreateTable(ctx, tablespec.ExampleArn); err != nil {
 		return err
 	}
-	env := lambdalocal.WriterEnv(tablespec.ExampleArn, moto.URL)
+	// The sample item on: the writer's seed event, {"overwrite":true}, writes it.
+	env := append(lambdalocal.WriterEnv(tablespec.ExampleArn, moto.URL), lambdalocal.SampleItemEnv)
 	runs := []struct {
 		bootstrap, event string
 		wantErr          bool

@@ -5,7 +5,7 @@
 //
 // Usage, from the repository root (make bench):
 //
-//	go run ./cmd/bench [-rounds 5] [-only size,init,write,synth]
+//	go run ./cmd/bench [-rounds 5] [-only size,init,write,batch,memory,synth]
 package main
 
 import (
@@ -30,7 +30,9 @@ type row struct {
 	what, unit     string
 	project, floor float64
 	limit          float64
-	command        string
+	// atLeast, when set instead of limit, is the least the ratio may be.
+	atLeast float64
+	command string
 }
 
 func (r row) ratio() float64 { return r.project / r.floor }
@@ -47,7 +49,7 @@ type bench struct {
 
 func main() {
 	rounds := flag.Int("rounds", 5, "paired runs per comparison (each takes the median)")
-	only := flag.String("only", "size,init,write,synth", "comma-separated measurements to run")
+	only := flag.String("only", "size,init,write,batch,memory,synth", "comma-separated measurements to run")
 	verbose := flag.Bool("v", false, "show the output of builds and services")
 	flag.Parse()
 
@@ -76,7 +78,7 @@ func run(ctx context.Context, rounds int, only []string, verbose bool) error {
 	steps := []struct {
 		name string
 		fn   func(context.Context) error
-	}{{"size", b.size}, {"init", b.init}, {"write", b.write}, {"synth", b.synth}}
+	}{{"size", b.size}, {"init", b.init}, {"write", b.write}, {"batch", b.batch}, {"memory", b.memory}, {"synth", b.synth}}
 	for _, s := range steps {
 		if !slices.Contains(only, s.name) {
 			continue
@@ -97,9 +99,15 @@ func (b *bench) print(w io.Writer) {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	for _, r := range b.rows {
 		limit, met := "—", "—"
-		if r.limit > 0 {
+		switch {
+		case r.limit > 0:
 			limit, met = fmt.Sprintf("%.2f", r.limit), "yes"
 			if r.ratio() > r.limit {
+				met = "NO"
+			}
+		case r.atLeast > 0:
+			limit, met = fmt.Sprintf("at least %.0f", r.atLeast), "yes"
+			if r.ratio() < r.atLeast {
 				met = "NO"
 			}
 		}

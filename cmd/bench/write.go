@@ -50,11 +50,21 @@ type writeResults struct {
 //
 //	BenchmarkWrite/round=1/handler-2  100  5103370 ns/op  45564 B/op  462 allocs/op
 func parseWriteBench(out []byte) (map[string]*writeResults, error) {
-	results := map[string]*writeResults{"handler": {}, "bare": {}}
+	return parseRounds(out, "BenchmarkWrite", "handler", "bare")
+}
+
+// parseRounds reads the lines of benchmark's rounds, each named
+// benchmark/round=N/half, for the halves named; ns/op, and B/op and
+// allocs/op where reported.
+func parseRounds(out []byte, benchmark string, halves ...string) (map[string]*writeResults, error) {
+	results := map[string]*writeResults{}
+	for _, h := range halves {
+		results[h] = &writeResults{}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) < 8 || !strings.HasPrefix(f[0], "BenchmarkWrite/round=") {
+		if len(f) < 4 || !strings.HasPrefix(f[0], benchmark+"/round=") {
 			continue
 		}
 		// The last element, without the -GOMAXPROCS suffix.
@@ -65,6 +75,9 @@ func parseWriteBench(out []byte) (map[string]*writeResults, error) {
 		}
 		var v [3]float64
 		for i, idx := range []int{2, 4, 6} {
+			if idx >= len(f) {
+				break
+			}
 			x, err := strconv.ParseFloat(f[idx], 64)
 			if err != nil {
 				return nil, fmt.Errorf("benchmark line %q: %v", sc.Text(), err)
@@ -73,8 +86,10 @@ func parseWriteBench(out []byte) (map[string]*writeResults, error) {
 		}
 		r.micros, r.bytes, r.allocs = append(r.micros, v[0]/1000), append(r.bytes, v[1]), append(r.allocs, v[2])
 	}
-	if len(results["handler"].micros) == 0 || len(results["bare"].micros) == 0 {
-		return nil, fmt.Errorf("no BenchmarkWrite results in:\n%s", out)
+	for _, h := range halves {
+		if len(results[h].micros) == 0 {
+			return nil, fmt.Errorf("no %s results for %s in:\n%s", benchmark, h, out)
+		}
 	}
 	return results, nil
 }

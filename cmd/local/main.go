@@ -1,7 +1,9 @@
 // Command local runs the writer function on this machine: it starts
 // moto_server, creates the table, runs the function under the AWS Lambda
-// Runtime Interface Emulator, invokes it once with the seed's event ({}),
-// prints the response and the item read back, and stops everything.
+// Runtime Interface Emulator with the sample item on (so {} writes the
+// seed's item), invokes it once with the event (a single-item event or a
+// batch, a JSON array), prints the response and each item read back, and
+// stops everything.
 //
 // Usage, from the repository root:
 //
@@ -31,7 +33,7 @@ import (
 
 func main() {
 	tableARN := flag.String("table-arn", tablespec.ExampleArn, "the table's ARN; moto_server plays its account")
-	event := flag.String("event", "{}", "the event to invoke the function with")
+	event := flag.String("event", "{}", "the event to invoke the function with: a JSON object, or an array of up to 100 for a batch")
 	verbose := flag.Bool("v", false, "show the output of the build, moto_server, the emulator and the function")
 	flag.Parse()
 
@@ -71,7 +73,7 @@ func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err 
 		return err
 	}
 	fmt.Println("starting moto_server and the emulator...")
-	stack, err := lambdalocal.Start(ctx, bins, tableARN, log)
+	stack, err := lambdalocal.Start(ctx, bins, tableARN, log, lambdalocal.SampleItemEnv)
 	if err != nil {
 		return err
 	}
@@ -87,17 +89,46 @@ func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err 
 		return fmt.Errorf("the function failed: %s: %s", res.ErrorType, res.ErrorMessage)
 	}
 
-	var written struct {
+	keys, err := writtenKeys(res.Payload)
+	if err != nil {
+		return err
+	}
+	for _, key := range keys {
+		if err := printItem(ctx, stack, tableARN, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writtenKeys returns the keys of the function's response: one object for
+// a single-item event, an array of them for a batch.
+func writtenKeys(payload []byte) ([]map[string]string, error) {
+	type written struct {
 		Key map[string]string `json:"key"`
 	}
-	if err := json.Unmarshal(res.Payload, &written); err != nil {
-		return fmt.Errorf("response %s: %w", res.Payload, err)
+	var batch []written
+	if err := json.Unmarshal(payload, &batch); err != nil {
+		var one written
+		if err := json.Unmarshal(payload, &one); err != nil {
+			return nil, fmt.Errorf("response %s: %w", payload, err)
+		}
+		batch = []written{one}
 	}
+	keys := make([]map[string]string, len(batch))
+	for i, w := range batch {
+		keys[i] = w.Key
+	}
+	return keys, nil
+}
+
+// printItem reads the item with key back from moto_server and prints it.
+func printItem(ctx context.Context, stack *lambdalocal.Stack, tableARN string, key map[string]string) error {
 	out, err := stack.DB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(tableARN),
 		Key: map[string]types.AttributeValue{
-			tablespec.PartitionKey: &types.AttributeValueMemberS{Value: written.Key[tablespec.PartitionKey]},
-			tablespec.SortKey:      &types.AttributeValueMemberS{Value: written.Key[tablespec.SortKey]},
+			tablespec.PartitionKey: &types.AttributeValueMemberS{Value: key[tablespec.PartitionKey]},
+			tablespec.SortKey:      &types.AttributeValueMemberS{Value: key[tablespec.SortKey]},
 		},
 		ConsistentRead: aws.Bool(true),
 	})

@@ -92,15 +92,18 @@ func (m *Moto) Client(region string) *dynamodb.Client {
 	})
 }
 
-// CreateTable creates the writer's table, named by its ARN, with the key
-// schema of package tablespec, which TableStack gives the real table.
+// CreateTable creates the writer's table, by its name, in the ARN's region
+// (moto_server plays the ARN's account), with the key schema of package
+// tablespec, which TableStack gives the real table. Created by name, as
+// CloudFormation creates it, the table's ARN in moto_server is tableARN;
+// created by ARN, moto_server would name it after the whole ARN.
 func (m *Moto) CreateTable(ctx context.Context, tableARN string) error {
 	table, err := tablespec.ParseArn(tableARN)
 	if err != nil {
 		return fmt.Errorf("table ARN %w", err)
 	}
 	_, err = m.Client(table.Region).CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:   aws.String(tableARN),
+		TableName:   aws.String(table.Name),
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
 			{AttributeName: aws.String(tablespec.PartitionKey), AttributeType: types.ScalarAttributeTypeS},

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+	"github.com/cross-account-dynamodb/cdk/internal/writerenv"
 )
 
 // FunctionRegion is the region the emulated function claims to run in. It
@@ -32,9 +33,10 @@ type Stack struct {
 }
 
 // Start starts moto_server as the table's account, creates the table, and
-// starts bins.Bootstrap under the emulator with TABLE_ARN = tableARN. On
+// starts bins.Bootstrap under the emulator with TABLE_ARN = tableARN and
+// extraEnv after WriterEnv (a later variable replaces an earlier one). On
 // error, whatever was started is stopped.
-func Start(ctx context.Context, bins Binaries, tableARN string, log io.Writer) (*Stack, error) {
+func Start(ctx context.Context, bins Binaries, tableARN string, log io.Writer, extraEnv ...string) (*Stack, error) {
 	a, err := tablespec.ParseArn(tableARN)
 	if err != nil {
 		return nil, fmt.Errorf("table ARN %w", err)
@@ -47,7 +49,7 @@ func Start(ctx context.Context, bins Binaries, tableARN string, log io.Writer) (
 		moto.Stop()
 		return nil, err
 	}
-	fn, err := StartFunction(ctx, bins, WriterEnv(tableARN, moto.URL), log)
+	fn, err := StartFunction(ctx, bins, append(WriterEnv(tableARN, moto.URL), extraEnv...), log)
 	if err != nil {
 		moto.Stop()
 		return nil, err
@@ -59,6 +61,12 @@ func Start(ctx context.Context, bins Binaries, tableARN string, log io.Writer) (
 func (s *Stack) Stop() error {
 	return errors.Join(s.Function.Stop(), s.Moto.Stop())
 }
+
+// SampleItemEnv is the variable that makes the writer write the seed's
+// sample item for an event without keys, as make local does. WriterEnv
+// leaves it out: the function then behaves as deployed, and refuses such
+// an event.
+const SampleItemEnv = writerenv.SampleItem + "=true"
 
 // WriterEnv is the writer's whole environment for a local run: its
 // configuration, moto_server as the DynamoDB endpoint, dummy credentials,

@@ -20,10 +20,12 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 )
 
+// With the sample item asked for (make local), {} writes the seed's item.
 func TestE2ESeedEventWritesTheSeedItem(t *testing.T) {
 	stack := localStack(t)
+	fn, _ := startWriter(t, stack.Moto.URL, lambdalocal.SampleItemEnv)
 	before := time.Now().UTC().Truncate(time.Second)
-	resp := mustSucceed(t, invoke(t, stack.Function, `{}`))
+	resp := mustSucceed(t, invoke(t, fn, `{}`))
 	after := time.Now().UTC()
 
 	if resp.TableARN != e2eTableARN || resp.Key != (Key{"Fruit", "Apple"}) || resp.Overwrite {
@@ -38,8 +40,24 @@ func TestE2ESeedEventWritesTheSeedItem(t *testing.T) {
 		"item":     &types.AttributeValueMemberS{Value: "Apple"},
 		"time":     &types.AttributeValueMemberS{Value: resp.Time},
 	}
-	if got := getItem(t, stack, "Fruit", "Apple"); !reflect.DeepEqual(got, want) {
+	if got := withoutDigest(t, getItem(t, stack, "Fruit", "Apple")); !reflect.DeepEqual(got, want) {
 		t.Errorf("item read back = %v, want %v", got, want)
+	}
+}
+
+// As deployed (no WRITER_SAMPLE_ITEM), an event without keys writes
+// nothing, and {"overwrite": true} overwrites nothing.
+func TestE2EDeployedWriterRefusesEventsWithoutKeys(t *testing.T) {
+	stack := localStack(t)
+	for _, payload := range []string{`{}`, `{"overwrite":true}`, `[{}]`} {
+		before := countItems(t, stack)
+		res := invoke(t, stack.Function, payload)
+		if res.ErrorType != "InvalidEventError" || !strings.Contains(res.ErrorMessage, "category: missing") {
+			t.Errorf("%s: response = %s, want an InvalidEventError for the missing category", payload, res.Payload)
+		}
+		if after := countItems(t, stack); after != before {
+			t.Errorf("%s: %d items after, %d before", payload, after, before)
+		}
 	}
 }
 
@@ -82,7 +100,7 @@ func TestE2ECustomItemIsStoredAndNotLogged(t *testing.T) {
 		}},
 		"note": &types.AttributeValueMemberS{Value: secret},
 	}
-	if got := getItem(t, stack, "Vegetable", "Leek"); !reflect.DeepEqual(got, want) {
+	if got := withoutDigest(t, getItem(t, stack, "Vegetable", "Leek")); !reflect.DeepEqual(got, want) {
 		t.Errorf("item read back =\n%v\nwant\n%v", got, want)
 	}
 	logs := local.logs.String()
@@ -125,7 +143,8 @@ func TestE2EBadEventsWriteNothing(t *testing.T) {
 		name, payload, wantMessage string
 	}{
 		{"not JSON", `{"category":`, "invalid event: category: not valid JSON"},
-		{"not an object", `["Fruit","Apple"]`, "invalid event: got an array, want a JSON object"},
+		{"not an object", `"Fruit"`, "invalid event: got a string, want a JSON object"},
+		{"a batch of strings", `["Fruit","Apple"]`, "invalid event: [0]: got a string, want a JSON object"},
 		{"missing category", `{"item":"Apple"}`, "invalid event: category: missing"},
 		{"missing item", `{"category":"Bad"}`, "invalid event: item: missing"},
 		{"empty category", `{"category":"","item":"Apple"}`, "invalid event: category: empty"},
@@ -187,7 +206,7 @@ func TestE2EMissingTableIsReportedWithHint(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	res := invoke(t, fn, `{}`)
+	res := invoke(t, fn, `{"category":"Missing","item":"table"}`)
 	if res.ErrorType != "WriteError" {
 		t.Fatalf("response = %s, want a WriteError", res.Payload)
 	}
@@ -225,7 +244,7 @@ func TestE2EHungDynamoDBIsReportedBeforeTheTimeout(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	res, err := fn.Invoke(ctx, []byte(`{}`))
+	res, err := fn.Invoke(ctx, []byte(`{"category":"Hung","item":"x"}`))
 	if err != nil {
 		t.Fatalf("invoke: %v", err)
 	}
@@ -260,5 +279,34 @@ func TestE2EBadTableARNStopsTheFunction(t *testing.T) {
 	}
 	if !strings.Contains(local.logs.String(), want) {
 		t.Errorf("the function's output does not say what is wrong (%s)", want)
+	}
+}
+
+// A WRITER_SAMPLE_ITEM that is neither true nor false stops the function
+// at start-up rather than being read as either.
+func TestE2EBadSampleItemValueStopsTheFunction(t *testing.T) {
+	stack := localStack(t)
+	logs := &lambdalocal.SyncBuffer{}
+	env := append(lambdalocal.WriterEnv(stack.TableARN, stack.Moto.URL), "WRITER_SAMPLE_ITEM=yes")
+	fn, err := lambdalocal.StartFunction(context.Background(), local.bins, env, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fn.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if res, err := fn.Invoke(ctx, []byte(`{"category":"Sample","item":"bad"}`)); err == nil || !strings.Contains(err.Error(), "HTTP 502") {
+		t.Errorf("invoke = %s, %v; want the emulator's HTTP 502 for a failed init", res.Payload, err)
+	}
+	want := `WRITER_SAMPLE_ITEM is \"yes\"; want true or false`
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), want) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), want) {
+		t.Errorf("the function's output does not say what is wrong (%s):\n%s", want, logs.String())
 	}
 }

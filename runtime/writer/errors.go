@@ -21,51 +21,69 @@ import (
 // names only the top-level attribute, never the path to the offending value
 // inside it.
 type InvalidEventError struct {
+	// Batch is true when the event is a batch (a JSON array); Element is
+	// then the offending element's index, or -1 for the batch as a whole.
+	Batch   bool
+	Element int
 	// Field is the offending top-level attribute or option, empty for the
-	// event as a whole.
+	// event (or the element) as a whole.
 	Field string
 	// Rule says what was wrong and what is wanted. It never quotes the
 	// event: it goes to the log.
 	Rule string
+	// whole marks a rule about the whole item (its size), which no
+	// attribute is to blame for.
+	whole bool
 }
 
 func (e *InvalidEventError) Error() string {
-	if e.Field == "" {
-		return "invalid event: " + e.Rule
+	msg := "invalid event: "
+	if e.Batch && e.Element >= 0 {
+		msg += fmt.Sprintf("[%d]: ", e.Element)
 	}
-	return fmt.Sprintf("invalid event: %s: %s", e.Field, e.Rule)
+	if e.Field != "" {
+		msg += e.Field + ": "
+	}
+	return msg + e.Rule
 }
 
-// ItemExistsError reports that an item with the event's key and other
-// content already exists and the event did not ask to overwrite it; nothing
-// was written.
+// ItemExistsError reports that items with the event's keys already exist,
+// were not written by this same event (see writeDigest), and the event did
+// not ask to overwrite them; nothing was written. It names the keys only:
+// which attributes differ would tell an invoker what is stored.
 type ItemExistsError struct {
 	TableARN string
-	Key      Key
-	// Differs names the top-level attributes in which the stored item and
-	// the event differ (see differingAttributes); nil when DynamoDB did not
-	// return the stored item.
-	Differs []string
+	// Keys are the keys whose items exist.
+	Keys []Key
+	// Elements are the Keys' indexes in the batch; nil for a single-item
+	// event.
+	Elements []int
+	// Items is how many items the batch has; 0 for a single-item event.
+	Items int
 }
 
 func (e *ItemExistsError) Error() string {
-	what := "DynamoDB did not return the stored item to compare with"
-	if len(e.Differs) > 0 {
-		names := make([]string, len(e.Differs))
-		for i, n := range e.Differs {
-			names[i] = truncate(n)
-		}
-		what = "attributes that differ: " + strings.Join(names, ", ")
+	const why = "not written by this same event (the writer compares its digest of what each event sent, never the stored attributes)"
+	if e.Elements == nil {
+		return fmt.Sprintf("item %s already exists in %s, %s; nothing was written; send %q: true to replace it",
+			e.Keys[0], e.TableARN, why, overwriteArg)
 	}
-	return fmt.Sprintf("item %s already exists in %s with other content (%s); nothing was written; send %q: true to replace it",
-		e.Key, e.TableARN, what, overwriteArg)
+	keys := make([]string, len(e.Keys))
+	for i, k := range e.Keys {
+		keys[i] = fmt.Sprintf("[%d] %s", e.Elements[i], k)
+	}
+	return fmt.Sprintf("%d of the batch's %d items already exist in %s, %s: %s; nothing of the batch was written; "+
+		"send %q: true in those elements to replace them", len(e.Keys), e.Items, e.TableARN, why, strings.Join(keys, ", "), overwriteArg)
 }
 
-// WriteError reports a PutItem that failed without writing: every attempt
+// WriteError reports a write that failed without writing: every attempt
 // was refused by DynamoDB or never reached it.
 type WriteError struct {
 	TableARN string
 	Key      Key
+	// Items is the batch's size, 0 for a single-item event; Key is then the
+	// batch's first key.
+	Items int
 	// Cause is the failure's class, such as "connection refused" or
 	// "AccessDeniedException".
 	Cause string
@@ -75,18 +93,25 @@ type WriteError struct {
 }
 
 func (e *WriteError) Error() string {
+	if e.Items > 0 {
+		return fmt.Sprintf("write batch of %d items (the first %s) into %s failed (%s): %v; nothing of the batch was written; hint: %s",
+			e.Items, e.Key, e.TableARN, e.Cause, e.Err, e.Hint)
+	}
 	return fmt.Sprintf("put item %s into %s failed (%s): %v; nothing was written; hint: %s",
 		e.Key, e.TableARN, e.Cause, e.Err, e.Hint)
 }
 
 func (e *WriteError) Unwrap() error { return e.Err }
 
-// OutcomeUnknownError reports a PutItem whose outcome the writer cannot
+// OutcomeUnknownError reports a write whose outcome the writer cannot
 // know: an attempt may have reached DynamoDB and been applied although its
 // reply was lost (a timeout, an HTTP 5xx, a connection reset).
 type OutcomeUnknownError struct {
 	TableARN string
 	Key      Key
+	// Items is the batch's size, 0 for a single-item event; Key is then the
+	// batch's first key.
+	Items int
 	// Cause is the failure's class, such as "timeout" or "HTTP 500".
 	Cause string
 	// Hint says what to check.
@@ -95,6 +120,12 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
+	if e.Items > 0 {
+		return fmt.Sprintf("write batch of %d items (the first %s) into %s failed (%s): %v; the batch may have been written, "+
+			"all of it or none (it is one transaction): check its first item with %s; "+
+			"sending the same batch again is safe (items already written are reported as such); hint: %s",
+			e.Items, e.Key, e.TableARN, e.Cause, e.Err, getItemCommand(e.TableARN, e.Key), e.Hint)
+	}
 	return fmt.Sprintf("put item %s into %s failed (%s): %v; the item may have been written: check with %s; "+
 		"invoking the same event again is safe (an item already written is reported as such); hint: %s",
 		e.Key, e.TableARN, e.Cause, e.Err, getItemCommand(e.TableARN, e.Key), e.Hint)

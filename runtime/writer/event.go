@@ -53,21 +53,36 @@ type event struct {
 	overwrite bool
 	// hasTime is true when the event carried its own "time".
 	hasTime bool
+	// digest is writeDigest of the item, set by prepare.
+	digest string
 }
 
-// parseEvent decodes the event strictly (valid UTF-8, each name once, at
-// every level) into the item's attributes and the overwrite option, and
-// checks them against the table's key schema and DynamoDB's rules. Nothing
-// is replaced or dropped silently: an event that does not follow the rules
-// is refused whole.
-func parseEvent(payload []byte) (*event, error) {
+// parseEvent decodes a single-item event strictly (valid UTF-8, each name
+// once, at every level) into the item's attributes and the overwrite
+// option, and checks them against the table's key schema and DynamoDB's
+// rules. Nothing is replaced or dropped silently: an event that does not
+// follow the rules is refused whole. DynamoDB's item size limit is enforced
+// while decoding, so an oversized event is refused before it is held in
+// memory whole. sample is whether an event without keys writes the seed's
+// sample item (writerenv.SampleItem).
+func parseEvent(payload []byte, sample bool) (*event, error) {
 	if len(bytes.TrimSpace(payload)) == 0 {
 		payload = []byte("{}")
 	}
-	item, err := decodeObject(payload)
+	dec := jsontext.NewDecoder(bytes.NewBuffer(payload))
+	item, err := decodeObject(dec, &budget{}, 0)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, &InvalidEventError{Rule: "trailing data after the JSON object"}
+	}
+	return checkEvent(item, sample)
+}
+
+// checkEvent takes the options out of a decoded item and checks it against
+// the table's key schema.
+func checkEvent(item map[string]types.AttributeValue, sample bool) (*event, error) {
 	ev := &event{item: item}
 	if o, ok := item[overwriteArg]; ok {
 		b, isBool := o.(*types.AttributeValueMemberBOOL)
@@ -77,10 +92,14 @@ func parseEvent(payload []byte) (*event, error) {
 		ev.overwrite = b.Value
 		delete(item, overwriteArg)
 	}
-	if len(item) == 0 {
+	if _, ok := item[digestAttr]; ok {
+		return nil, &InvalidEventError{Field: digestAttr, Rule: "reserved: the writer stores its digest of each write under this name"}
+	}
+	if len(item) == 0 && sample {
 		item[tablespec.PartitionKey] = &types.AttributeValueMemberS{Value: seedCategory}
 		item[tablespec.SortKey] = &types.AttributeValueMemberS{Value: seedItem}
 	}
+	var err error
 	if ev.key.Category, err = keyValue(item, tablespec.PartitionKey, "partition", maxPartitionKeyBytes); err != nil {
 		return nil, err
 	}
@@ -96,117 +115,134 @@ func parseEvent(payload []byte) (*event, error) {
 	return ev, nil
 }
 
-// decodeObject decodes payload, which must be one JSON object, into
-// DynamoDB attributes.
-func decodeObject(payload []byte) (map[string]types.AttributeValue, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(payload))
+// decodeObject decodes the next JSON value, which must be an object, into
+// DynamoDB attributes, counting their size in b. level is how many
+// containers hold the object: 0 for a single-item event, 1 for an element
+// of a batch.
+func decodeObject(dec *jsontext.Decoder, b *budget, level int) (map[string]types.AttributeValue, error) {
 	if k := dec.PeekKind(); k != '{' {
 		if _, err := dec.ReadToken(); err != nil {
-			return nil, decodeError(err, false)
+			return nil, decodeError(err, false, level)
 		}
 		return nil, &InvalidEventError{Rule: fmt.Sprintf("got %s, want a JSON object with the item's attributes", kindName(k))}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, decodeError(err, false)
+		return nil, decodeError(err, false, level)
 	}
 	item := map[string]types.AttributeValue{}
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return nil, decodeError(err, true)
+			return nil, decodeError(err, true, level)
 		}
 		name := tok.String()
 		if err := checkName(truncate(name), name); err != nil {
 			return nil, err
 		}
-		v, err := decodeValue(dec, 0)
+		if err := b.add(len(name)); err != nil {
+			return nil, inAttribute(name, err)
+		}
+		v, err := decodeValue(dec, b, 0, level)
 		if err != nil {
 			return nil, inAttribute(name, err)
 		}
 		item[name] = v
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, decodeError(err, false)
-	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return nil, &InvalidEventError{Rule: "trailing data after the JSON object"}
+		return nil, decodeError(err, false, level)
 	}
 	return item, nil
 }
 
 // decodeValue decodes the next JSON value, at depth levels below a
-// top-level attribute. Its errors have no Field: the caller names the
-// top-level attribute.
-func decodeValue(dec *jsontext.Decoder, depth int) (types.AttributeValue, error) {
+// top-level attribute, counting its size (itemSize's rules) in b. Its
+// errors have no Field: the caller names the top-level attribute.
+func decodeValue(dec *jsontext.Decoder, b *budget, depth, level int) (types.AttributeValue, error) {
 	if depth > maxNestingDepth {
 		return nil, &InvalidEventError{Rule: fmt.Sprintf("nested %d levels deep, over DynamoDB's limit of %d", depth, maxNestingDepth)}
 	}
 	switch dec.PeekKind() {
 	case '{':
-		return decodeMap(dec, depth)
+		return decodeMap(dec, b, depth, level)
 	case '[':
 		if _, err := dec.ReadToken(); err != nil {
-			return nil, decodeError(err, false)
+			return nil, decodeError(err, false, level)
+		}
+		if err := b.add(listOverhead); err != nil {
+			return nil, err
 		}
 		list := []types.AttributeValue{}
 		for dec.PeekKind() != ']' {
-			v, err := decodeValue(dec, depth+1)
+			if err := b.add(1); err != nil {
+				return nil, err
+			}
+			v, err := decodeValue(dec, b, depth+1, level)
 			if err != nil {
 				return nil, err
 			}
 			list = append(list, v)
 		}
 		if _, err := dec.ReadToken(); err != nil {
-			return nil, decodeError(err, false)
+			return nil, decodeError(err, false, level)
 		}
 		return &types.AttributeValueMemberL{Value: list}, nil
 	case '0':
 		raw, err := dec.ReadValue()
 		if err != nil {
-			return nil, decodeError(err, false)
+			return nil, decodeError(err, false, level)
 		}
 		if rule := numberRule(string(raw)); rule != "" {
 			return nil, &InvalidEventError{Rule: rule}
 		}
-		return &types.AttributeValueMemberN{Value: string(raw)}, nil
+		v := &types.AttributeValueMemberN{Value: string(raw)}
+		return v, b.add(valueSize(v))
 	}
 	tok, err := dec.ReadToken()
 	if err != nil {
-		return nil, decodeError(err, false)
+		return nil, decodeError(err, false, level)
 	}
+	var v types.AttributeValue
 	switch tok.Kind() {
 	case '"':
-		return &types.AttributeValueMemberS{Value: tok.String()}, nil
+		v = &types.AttributeValueMemberS{Value: tok.String()}
 	case 't', 'f':
-		return &types.AttributeValueMemberBOOL{Value: tok.Bool()}, nil
+		v = &types.AttributeValueMemberBOOL{Value: tok.Bool()}
 	case 'n':
-		return &types.AttributeValueMemberNULL{Value: true}, nil
+		v = &types.AttributeValueMemberNULL{Value: true}
+	default:
+		return nil, &InvalidEventError{Rule: fmt.Sprintf("unexpected %s", kindName(tok.Kind()))}
 	}
-	return nil, &InvalidEventError{Rule: fmt.Sprintf("unexpected %s", kindName(tok.Kind()))}
+	return v, b.add(valueSize(v))
 }
 
-func decodeMap(dec *jsontext.Decoder, depth int) (types.AttributeValue, error) {
+func decodeMap(dec *jsontext.Decoder, b *budget, depth, level int) (types.AttributeValue, error) {
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, decodeError(err, false)
+		return nil, decodeError(err, false, level)
+	}
+	if err := b.add(mapOverhead); err != nil {
+		return nil, err
 	}
 	m := map[string]types.AttributeValue{}
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return nil, decodeError(err, true)
+			return nil, decodeError(err, true, level)
 		}
 		name := tok.String()
 		if err := checkName("", name); err != nil {
 			return nil, err
 		}
-		v, err := decodeValue(dec, depth+1)
+		if err := b.add(1 + len(name)); err != nil {
+			return nil, err
+		}
+		v, err := decodeValue(dec, b, depth+1, level)
 		if err != nil {
 			return nil, err
 		}
 		m[name] = v
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, decodeError(err, false)
+		return nil, decodeError(err, false, level)
 	}
 	return &types.AttributeValueMemberM{Value: m}, nil
 }
@@ -214,7 +250,7 @@ func decodeMap(dec *jsontext.Decoder, depth int) (types.AttributeValue, error) {
 // inAttribute names the top-level attribute in an error from its value.
 func inAttribute(name string, err error) error {
 	var invalid *InvalidEventError
-	if errors.As(err, &invalid) && invalid.Field == "" {
+	if errors.As(err, &invalid) && invalid.Field == "" && !invalid.whole {
 		invalid.Field = truncate(name)
 	}
 	return err
@@ -223,9 +259,10 @@ func inAttribute(name string, err error) error {
 // decodeError turns the decoder's error into a rule. The decoder's own
 // message quotes the input around the error, which may be item contents, so
 // only the kind of error and its byte offset are kept. inName is true when
-// the decoder was reading an object's name. A duplicate top-level name is
-// the error's Field; otherwise the caller names the top-level attribute.
-func decodeError(err error, inName bool) error {
+// the decoder was reading an object's name; level is decodeObject's. A
+// duplicate top-level name is the error's Field; otherwise the caller names
+// the top-level attribute.
+func decodeError(err error, inName bool, level int) error {
 	var syn *jsontext.SyntacticError
 	if !errors.As(err, &syn) {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -233,13 +270,14 @@ func decodeError(err error, inName bool) error {
 		}
 		return &InvalidEventError{Rule: "not valid JSON"}
 	}
-	topLevel := len(syn.JSONPointer) > 0 && strings.Count(string(syn.JSONPointer), "/") == 1
+	depth := strings.Count(string(syn.JSONPointer), "/")
+	topLevel := depth == level+1
 	switch {
 	case errors.Is(syn.Err, jsontext.ErrDuplicateName) && topLevel:
 		return &InvalidEventError{Field: truncate(syn.JSONPointer.LastToken()), Rule: "given more than once; each attribute may appear once"}
 	case errors.Is(syn.Err, jsontext.ErrDuplicateName):
 		return &InvalidEventError{Rule: "a map inside the value has the same name more than once"}
-	case isUTF8Error(syn.Err) && inName && syn.JSONPointer == "":
+	case isUTF8Error(syn.Err) && inName && depth == level:
 		return &InvalidEventError{Rule: fmt.Sprintf("an attribute name at byte %d is %s", syn.ByteOffset, utf8Rule)}
 	case isUTF8Error(syn.Err) && inName:
 		return &InvalidEventError{Rule: "a name inside the value is " + utf8Rule}
@@ -259,6 +297,9 @@ func isUTF8Error(err error) bool {
 // keyValue returns the key attribute name, which must be a non-empty string
 // of at most maxBytes.
 func keyValue(item map[string]types.AttributeValue, name, role string, maxBytes int) (string, error) {
+	if s, ok := item[name].(*types.AttributeValueMemberS); ok && s.Value != "" && len(s.Value) <= maxBytes {
+		return s.Value, nil
+	}
 	want := fmt.Sprintf("want a non-empty string (the table's %s key)", role)
 	v, ok := item[name]
 	if !ok {

@@ -60,7 +60,7 @@ func TestDecodeErrorsDoNotQuoteTheEvent(t *testing.T) {
 		`{"category":"c","item":"x","note":secret-value}`,
 		`{"category":"c","item":"x","m":{"secret-value":1,"secret-value":2}}`,
 	} {
-		_, err := parseEvent([]byte(payload))
+		_, err := parseEvent([]byte(payload), false)
 		var invalid *InvalidEventError
 		if !errors.As(err, &invalid) {
 			t.Fatalf("parseEvent(%s) = %v, want an InvalidEventError", payload, err)
@@ -73,7 +73,7 @@ func TestDecodeErrorsDoNotQuoteTheEvent(t *testing.T) {
 
 func TestParseEventKeepsValidUnicode(t *testing.T) {
 	t.Parallel()
-	ev, err := parseEvent([]byte(`{"category":"caf\u00e9","item":"\ud83c\udf4e","n\u00e4me":"ok"}`))
+	ev, err := parseEvent([]byte(`{"category":"caf\u00e9","item":"\ud83c\udf4e","n\u00e4me":"ok"}`), false)
 	if err != nil {
 		t.Fatal(err)
 	}

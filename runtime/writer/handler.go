@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
@@ -24,15 +24,17 @@ import (
 // of its time.
 const putItemMargin = 500 * time.Millisecond
 
-// ItemPutter is the one DynamoDB call the handler makes.
-type ItemPutter interface {
+// DynamoDB is what the handler calls: PutItem for one item,
+// TransactWriteItems for a batch.
+type DynamoDB interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 // Handler writes the item of each invocation's event into one table.
 type Handler struct {
 	// DB is the DynamoDB client, built in the table's region.
-	DB ItemPutter
+	DB DynamoDB
 	// TableARN is the full table ARN, passed as TableName so that the call
 	// reaches the table's account rather than the function's.
 	TableARN string
@@ -40,6 +42,9 @@ type Handler struct {
 	Log *slog.Logger
 	// Now gives the time stamped on items without one.
 	Now func() time.Time
+	// SampleItem lets an event without keys write the seed's sample item
+	// (writerenv.SampleItem); false refuses it.
+	SampleItem bool
 }
 
 // Key is the primary key of a written item. In JSON its fields are named
@@ -51,7 +56,25 @@ type Key struct {
 
 // MarshalJSON writes the key as {"<partition key>": ..., "<sort key>": ...}.
 func (k Key) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]string{tablespec.PartitionKey: k.Category, tablespec.SortKey: k.Item})
+	b := make([]byte, 0, len(tablespec.PartitionKey)+len(tablespec.SortKey)+len(k.Category)+len(k.Item)+16)
+	b = append(b, '{')
+	b, err := jsontext.AppendQuote(b, tablespec.PartitionKey)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, ':')
+	if b, err = jsontext.AppendQuote(b, k.Category); err != nil {
+		return nil, err
+	}
+	b = append(b, ',')
+	if b, err = jsontext.AppendQuote(b, tablespec.SortKey); err != nil {
+		return nil, err
+	}
+	b = append(b, ':')
+	if b, err = jsontext.AppendQuote(b, k.Item); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -77,8 +100,8 @@ type Response struct {
 	Time      string `json:"time"`
 	Overwrite bool   `json:"overwrite"`
 	// AlreadyWritten is true when the item was there already, from an
-	// earlier attempt of the same write (see differingAttributes): nothing
-	// was changed.
+	// earlier attempt of the same write (see writeDigest): nothing was
+	// changed.
 	AlreadyWritten bool `json:"alreadyWritten"`
 }
 
@@ -93,6 +116,14 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		log = log.With("requestId", lc.AwsRequestID)
 	}
+	if isBatch(payload) {
+		resps, err := h.writeBatch(ctx, payload)
+		h.logBatch(log, resps, err)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(resps)
+	}
 	resp, err := h.write(ctx, payload)
 	var (
 		invalid *InvalidEventError
@@ -105,7 +136,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		log.Warn("event rejected", "errorType", "InvalidEventError", "rule", invalid.Rule)
 	case errors.As(err, &exists):
 		log.Warn("item exists with other content", "errorType", "ItemExistsError", "table", h.TableARN,
-			"category", exists.Key.Category, "item", exists.Key.Item, "attributesDiffering", len(exists.Differs))
+			"category", exists.Keys[0].Category, "item", exists.Keys[0].Item)
 	case errors.As(err, &failed):
 		log.Error("put item failed; nothing was written", "errorType", "WriteError", "table", h.TableARN,
 			"category", failed.Key.Category, "item", failed.Key.Item, "cause", failed.Cause)
@@ -126,33 +157,23 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return json.Marshal(resp)
 }
 
-// write puts the event's item. Without "overwrite": true the put is
-// conditional on the key being free; when it is taken, DynamoDB returns the
-// stored item (ReturnValuesOnConditionCheckFailure, no read permission
-// needed), and an item equal to this write (see differingAttributes) is an
+// write puts the event's item. The put is conditional (see condition);
+// when its condition fails, DynamoDB returns the stored item (ReturnValuesOnConditionCheckFailure, no read permission
+// needed), and an item whose digest is this write's (see writeDigest) is an
 // earlier attempt of it: an SDK retry after a lost reply, or the same event
-// invoked again. That is a success, never a conflict.
+// invoked again. That is a success, never a conflict. Nothing else of the
+// stored item is looked at.
 func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) {
-	ev, err := parseEvent(payload)
+	ev, err := parseEvent(payload, h.SampleItem)
 	if err != nil {
 		return nil, err
 	}
-	if !ev.hasTime {
-		ev.item[timeAttr] = &types.AttributeValueMemberS{Value: h.Now().UTC().Format(time.RFC3339)}
+	if err := ev.prepare(h.Now().UTC().Format(time.RFC3339)); err != nil {
+		return nil, err
 	}
-	if size := itemSize(ev.item); size > maxItemBytes {
-		return nil, &InvalidEventError{Rule: fmt.Sprintf("item is %d bytes, over DynamoDB's limit of %d bytes (400 KB)", size, maxItemBytes)}
-	}
-
-	in := &dynamodb.PutItemInput{TableName: &h.TableARN, Item: ev.item}
-	if !ev.overwrite {
-		// Checking the partition key is enough: the condition is evaluated
-		// against the item with this full key, if there is one.
-		cond := "attribute_not_exists(#pk)"
-		in.ConditionExpression = &cond
-		in.ExpressionAttributeNames = map[string]string{"#pk": tablespec.PartitionKey}
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
+	in := &dynamodb.PutItemInput{TableName: &h.TableARN, Item: ev.item,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}
+	in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues = ev.condition()
 	putCtx, cancel := beforeDeadline(ctx)
 	defer cancel()
 	var tried attempts
@@ -163,28 +184,53 @@ func (h *Handler) write(ctx context.Context, payload []byte) (*Response, error) 
 	}
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		if ccf.Item == nil {
-			return nil, &ItemExistsError{TableARN: h.TableARN, Key: ev.key}
-		}
-		if differs := differingAttributes(ccf.Item, ev.item, !ev.hasTime); len(differs) > 0 {
-			return nil, &ItemExistsError{TableARN: h.TableARN, Key: ev.key, Differs: differs}
+		if storedDigest(ccf.Item) != ev.digest {
+			return nil, &ItemExistsError{TableARN: h.TableARN, Keys: []Key{ev.key}}
 		}
 		resp.Time, resp.AlreadyWritten = timeOf(ccf.Item), true
 		return resp, nil
 	}
-	// The last sent attempt says more than the call's error (which, after a
-	// deadline hit during a backoff, is only the deadline), except when the
-	// retry loop itself gave up for want of a retry token.
-	last := err
-	var quota ratelimit.QuotaExceededError
-	if tried.last != nil && !errors.As(err, &quota) {
-		last = tried.last
-	}
-	cause, hint := classify(last)
+	cause, hint := classify(tried.lastError(err))
 	if tried.mayHaveApplied {
 		return nil, &OutcomeUnknownError{TableARN: h.TableARN, Key: ev.key, Cause: cause, Hint: hint, Err: err}
 	}
 	return nil, &WriteError{TableARN: h.TableARN, Key: ev.key, Cause: cause, Hint: hint, Err: err}
+}
+
+// condition is the put's condition. Without "overwrite": true the key must
+// be free; checking the partition key is enough, as the condition is
+// evaluated against the item with the put's full key, if there is one.
+// With it, any item is replaced except this same write (the stored digest
+// is this event's), so that the same overwriting event sent again changes
+// nothing and is reported as already written.
+func (ev *event) condition() (*string, map[string]string, map[string]types.AttributeValue) {
+	if !ev.overwrite {
+		return &keyIsFree, keyIsFreeNames, nil
+	}
+	return &notThisWrite, notThisWriteNames, map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: ev.digest}}
+}
+
+// The conditions' expressions and names, shared by every put (the SDK only
+// reads them).
+var (
+	keyIsFree         = "attribute_not_exists(#pk)"
+	keyIsFreeNames    = map[string]string{"#pk": tablespec.PartitionKey}
+	notThisWrite      = "attribute_not_exists(#d) OR #d <> :d"
+	notThisWriteNames = map[string]string{"#d": digestAttr}
+)
+
+// prepare stamps now on an event without its own time, adds the digest of
+// what the event sent, and checks the item's size with both.
+func (ev *event) prepare(now string) error {
+	if !ev.hasTime {
+		ev.item[timeAttr] = &types.AttributeValueMemberS{Value: now}
+	}
+	ev.digest = writeDigest(ev.item, ev.hasTime)
+	ev.item[digestAttr] = &types.AttributeValueMemberS{Value: ev.digest}
+	if size := itemSize(ev.item); size > maxItemBytes {
+		return &InvalidEventError{Rule: fmt.Sprintf("item is %d bytes with the time and the writer's digest, over DynamoDB's limit of %d bytes (400 KB)", size, maxItemBytes)}
+	}
+	return nil
 }
 
 // timeOf returns an item's time, or "" if it has none as a string.

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,33 +28,62 @@ const testTableARN = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-accoun
 
 var testNow = time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("CET", 3600))
 
-// fakeDB records PutItem calls and answers with err. Like the SDK, it runs
-// the middleware the call's options add, after a stand-in for signing, as
-// one sent attempt.
+// fakeDB records PutItem and TransactWriteItems calls and answers with err
+// (PutItem) or the next of transactErrs (TransactWriteItems; nil once they
+// are used up). Like the SDK, it runs the middleware the call's options
+// add, after a stand-in for signing, as one sent attempt.
 type fakeDB struct {
-	calls []*dynamodb.PutItemInput
-	err   error
+	mu          sync.Mutex
+	calls       []*dynamodb.PutItemInput
+	err         error
+	transacts   []*dynamodb.TransactWriteItemsInput
+	transactErr []error
 	// hang makes the attempt wait for the call's context to end, as a hung
 	// network call would, and fail with its error.
 	hang bool
 }
 
 func (f *fakeDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	f.mu.Lock()
 	f.calls = append(f.calls, in)
+	f.mu.Unlock()
+	if err := f.attempt(ctx, in, f.err, optFns); err != nil {
+		return nil, err
+	}
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+func (f *fakeDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	f.mu.Lock()
+	f.transacts = append(f.transacts, in)
+	var err error
+	if len(f.transactErr) > 0 {
+		err, f.transactErr = f.transactErr[0], f.transactErr[1:]
+	}
+	f.mu.Unlock()
+	if err := f.attempt(ctx, in, err, optFns); err != nil {
+		return nil, err
+	}
+	return &dynamodb.TransactWriteItemsOutput{}, nil
+}
+
+// attempt runs one attempt through the middleware optFns add, failing with
+// err.
+func (f *fakeDB) attempt(ctx context.Context, in any, err error, optFns []func(*dynamodb.Options)) error {
 	var o dynamodb.Options
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	stack := middleware.NewStack("PutItem", smithyhttp.NewStackRequest)
+	stack := middleware.NewStack("call", smithyhttp.NewStackRequest)
 	signing := func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		return next.HandleFinalize(ctx, in)
 	}
 	if err := stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Signing", signing), middleware.After); err != nil {
-		return nil, err
+		return err
 	}
 	for _, fn := range o.APIOptions {
 		if err := fn(stack); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	send := middleware.HandlerFunc(func(ctx context.Context, _ any) (any, middleware.Metadata, error) {
@@ -60,12 +91,22 @@ func (f *fakeDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns 
 			<-ctx.Done()
 			return nil, middleware.Metadata{}, ctx.Err()
 		}
-		return nil, middleware.Metadata{}, f.err
+		return nil, middleware.Metadata{}, err
 	})
-	if _, _, err := middleware.DecorateHandler(send, stack).Handle(ctx, in); err != nil {
-		return nil, err
+	_, _, err = middleware.DecorateHandler(send, stack).Handle(ctx, in)
+	return err
+}
+
+// withoutDigest returns item without the writer's digest, after checking
+// that it has one.
+func withoutDigest(t *testing.T, item map[string]types.AttributeValue) map[string]types.AttributeValue {
+	t.Helper()
+	if storedDigest(item) == "" {
+		t.Errorf("item %v has no %s", item, digestAttr)
 	}
-	return &dynamodb.PutItemOutput{}, nil
+	out := maps.Clone(item)
+	delete(out, digestAttr)
+	return out
 }
 
 // apiError is an error DynamoDB answered with, as the SDK returns it.
@@ -73,15 +114,18 @@ func apiError(status int, err error) error {
 	return &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err}
 }
 
-func newTestHandler(db ItemPutter, log io.Writer) *Handler {
+// newTestHandler is a handler with the sample item on, as make local runs
+// it; TestInvokeWithoutTheSampleRefusesEventsWithoutKeys turns it off.
+func newTestHandler(db DynamoDB, log io.Writer) *Handler {
 	if log == nil {
 		log = io.Discard
 	}
 	return &Handler{
-		DB:       db,
-		TableARN: testTableARN,
-		Log:      slog.New(slog.NewJSONHandler(log, nil)),
-		Now:      func() time.Time { return testNow },
+		DB:         db,
+		TableARN:   testTableARN,
+		Log:        slog.New(slog.NewJSONHandler(log, nil)),
+		Now:        func() time.Time { return testNow },
+		SampleItem: true,
 	}
 }
 
@@ -107,8 +151,8 @@ func TestInvokeWritesSeedItemForEmptyEvent(t *testing.T) {
 			want := map[string]types.AttributeValue{
 				"category": s("Fruit"), "item": s("Apple"), "time": s("2025-03-04T04:06:07Z"),
 			}
-			if !reflect.DeepEqual(in.Item, want) {
-				t.Errorf("Item = %#v, want the seed's item %#v", in.Item, want)
+			if got := withoutDigest(t, in.Item); !reflect.DeepEqual(got, want) {
+				t.Errorf("Item = %#v, want the seed's item %#v", got, want)
 			}
 			if in.ConditionExpression == nil || *in.ConditionExpression != "attribute_not_exists(#pk)" ||
 				in.ExpressionAttributeNames["#pk"] != "category" {
@@ -147,7 +191,7 @@ func TestInvokeWritesCustomItem(t *testing.T) {
 		}},
 		"note": s(""),
 	}
-	if got := db.calls[0].Item; !reflect.DeepEqual(got, want) {
+	if got := withoutDigest(t, db.calls[0].Item); !reflect.DeepEqual(got, want) {
 		t.Errorf("Item =\n%#v\nwant\n%#v", got, want)
 	}
 	var resp Response
@@ -160,7 +204,9 @@ func TestInvokeWritesCustomItem(t *testing.T) {
 	}
 }
 
-func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
+// "overwrite": true replaces any item except this same write, whose
+// digest the condition compares.
+func TestInvokeOverwriteTrueReplacesAllButTheSameWriteAndIsNotStored(t *testing.T) {
 	t.Parallel()
 	db := &fakeDB{}
 	out, err := newTestHandler(db, nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple","overwrite":true}`))
@@ -168,14 +214,20 @@ func TestInvokeOverwriteTrueIsUnconditionalAndNotStored(t *testing.T) {
 		t.Fatalf("Invoke: %v", err)
 	}
 	in := db.calls[0]
-	if in.ConditionExpression != nil || in.ExpressionAttributeNames != nil {
-		t.Errorf("overwrite:true put has a condition: %v %v", *in.ConditionExpression, in.ExpressionAttributeNames)
+	if in.ConditionExpression == nil || *in.ConditionExpression != "attribute_not_exists(#d) OR #d <> :d" ||
+		in.ExpressionAttributeNames["#d"] != digestAttr || !reflect.DeepEqual(in.ExpressionAttributeValues[":d"], in.Item[digestAttr]) {
+		t.Errorf("overwrite:true put's condition = %v %v %v, want it to admit any item but one with this digest",
+			in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	}
 	if _, stored := in.Item["overwrite"]; stored {
 		t.Error(`"overwrite" is stored as an attribute; it is an option of the event`)
 	}
 	if !strings.Contains(string(out), `"overwrite":true`) {
 		t.Errorf("response %s does not say it overwrote", out)
+	}
+	again, err := newTestHandler(stored(in.Item), nil).Invoke(context.Background(), []byte(`{"category":"Fruit","item":"Apple","overwrite":true}`))
+	if err != nil || !strings.HasSuffix(string(again), `"overwrite":true,"alreadyWritten":true}`) {
+		t.Errorf("the same overwrite again = %s, %v; want already written", again, err)
 	}
 }
 
@@ -191,7 +243,6 @@ func TestInvokeRejectsBadEvents(t *testing.T) {
 	}{
 		{"not JSON", `{"category":`, "", "not valid JSON"},
 		{"trailing data", `{} {}`, "", "trailing data"},
-		{"array", `[{"category":"a","item":"b"}]`, "", "got an array, want a JSON object"},
 		{"string", `"Apple"`, "", "got a string, want a JSON object"},
 		{"number", `42`, "", "got a number, want a JSON object"},
 		{"null", `null`, "", "got null, want a JSON object"},
@@ -209,6 +260,7 @@ func TestInvokeRejectsBadEvents(t *testing.T) {
 		{"overwrite is a string", `{"category":"Fruit","item":"Apple","overwrite":"yes"}`, "overwrite", "got a string, want true or false"},
 		{"time is a number", `{"category":"Fruit","item":"Apple","time":1700000000}`, "time", "got a number, want a string"},
 		{"empty attribute name", `{"category":"Fruit","item":"Apple","":1}`, "", "empty attribute name"},
+		{"the writer's digest", `{"category":"Fruit","item":"Apple","writerDigest":"v1:x"}`, "writerDigest", "reserved"},
 		{"empty nested attribute name", `{"category":"Fruit","item":"Apple","stock":{"":1}}`, "stock", "empty attribute name"},
 		{"empty name in a map in a list", `{"category":"Fruit","item":"Apple","l":[0,{"":1}]}`, "l", "empty attribute name"},
 		{"attribute name over 64 KB", `{"category":"Fruit","item":"Apple","` + longName + `":1}`, longName[:64] + "...", "attribute name is 65536 bytes, over DynamoDB's limit of 65535"},
@@ -245,9 +297,9 @@ func TestInvokeRejectsBadEvents(t *testing.T) {
 
 func TestInvokeItemSizeLimitBoundary(t *testing.T) {
 	t.Parallel()
-	// category(8)+"Fruit"(5) + item(4)+"Apple"(5) + time(4)+"2025-03-04T04:06:07Z"(20) + data(4) = 50 bytes
-	// besides the data value.
-	const fixed = 50
+	// category(8)+"Fruit"(5) + item(4)+"Apple"(5) + time(4)+"2025-03-04T04:06:07Z"(20) + data(4)
+	// + writerDigest(12)+"v1:"+43 base64 digits(46) = 108 bytes besides the data value.
+	const fixed = 108
 	for _, tt := range []struct {
 		size    int
 		wantErr bool
@@ -398,5 +450,19 @@ func TestInvokeLogsJSONWithRequestIDAndOnlyTheKey(t *testing.T) {
 				t.Errorf("log record %v: want requestId req-123 and level %s", rec, tt.level)
 			}
 		})
+	}
+}
+
+func TestKeyJSONRoundTrips(t *testing.T) {
+	t.Parallel()
+	for _, k := range []Key{{"Fruit", "Apple"}, {`a "quoted" \ key`, "<tag>&\u00e9\U0001F34E\n"}} {
+		b, err := k.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON(%v): %v", k, err)
+		}
+		var back Key
+		if err := back.UnmarshalJSON(b); err != nil || back != k {
+			t.Errorf("%s reads back as %v (%v), want %v", b, back, err, k)
+		}
 	}
 }

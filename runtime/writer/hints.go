@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -23,6 +24,19 @@ const (
 // classify names a failed PutItem's cause and what the operator should
 // check. err is the last attempt's error, or the call's if no attempt ran.
 func classify(err error) (cause, hint string) {
+	// A cancelled transaction is named by its first reason that is not
+	// "None" (a failed condition never gets here: the handler decides it).
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		for i := range tce.CancellationReasons {
+			if code := reasonCode(&tce.CancellationReasons[i]); code != "None" {
+				if hint, ok := apiErrorHint(code); ok {
+					return code, hint
+				}
+				return code, "DynamoDB cancelled the transaction; see its message"
+			}
+		}
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		if hint, ok := apiErrorHint(apiErr.ErrorCode()); ok {
@@ -64,6 +78,18 @@ func apiErrorHint(code string) (string, bool) {
 		return "the table does not exist in the account and region of TABLE_ARN; is TableStack deployed there?", true
 	case "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException":
 		return "throttled after the SDK's retries; retry later", true
+	case "TransactionConflict", "TransactionConflictException", "TransactionInProgressException":
+		return "another transaction or write was changing one of these items at the same time, on every attempt; " +
+			"nothing of the batch was written: send it again, and keep writers of the same keys from overlapping", true
+	case "IdempotentParameterMismatchException":
+		return "DynamoDB has seen this request's ClientRequestToken in the last 10 minutes with other parameters; " +
+			"send the batch again (a new invocation uses a new token)", true
+	case "ThrottlingError", "ProvisionedThroughputExceeded":
+		return "throttled after the SDK's retries; retry later", true
+	case "ItemCollectionSizeLimitExceeded":
+		return "an item collection of the table is over its size limit", true
+	case "ValidationError":
+		return "DynamoDB rejected an item of the batch; check the attribute names and values against DynamoDB's limits", true
 	case "ValidationException":
 		return "DynamoDB rejected the item; check the event's attribute names and values against DynamoDB's limits", true
 	case "InternalServerError", "ServiceUnavailable":

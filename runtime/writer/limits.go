@@ -61,13 +61,13 @@ func valueSize(v types.AttributeValue) int {
 	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
 		return 1
 	case *types.AttributeValueMemberL:
-		size := 3 // list overhead
+		size := listOverhead
 		for _, e := range v.Value {
 			size += 1 + valueSize(e)
 		}
 		return size
 	case *types.AttributeValueMemberM:
-		size := 3 // map overhead
+		size := mapOverhead
 		for k, e := range v.Value {
 			size += 1 + len(k) + valueSize(e)
 		}
@@ -106,4 +106,38 @@ func numberSize(n string) int {
 		}
 	}
 	return (digits+1)/2 + 1
+}
+
+// The size DynamoDB counts for a list's or a map's own structure.
+const (
+	listOverhead = 3
+	mapOverhead  = 3
+)
+
+// maxTransactionBytes is DynamoDB's limit on the aggregate size of the
+// items of one TransactWriteItems.
+const maxTransactionBytes = 4 * 1024 * 1024
+
+// budget counts an item's size (itemSize's rules) while it is decoded, and
+// the batch's when total is set, so that decoding stops at the first byte
+// over a limit: a payload of Lambda's 6 MB is refused without holding an
+// oversized item in memory.
+type budget struct {
+	item int
+	// total is the batch's running size; nil for a single-item event.
+	total *int
+}
+
+func (b *budget) add(n int) error {
+	b.item += n
+	if b.item > maxItemBytes {
+		return &InvalidEventError{Rule: fmt.Sprintf("item is over DynamoDB's limit of %d bytes (400 KB)", maxItemBytes), whole: true}
+	}
+	if b.total != nil {
+		*b.total += n
+		if *b.total > maxTransactionBytes {
+			return &InvalidEventError{Rule: fmt.Sprintf("the batch's items are over DynamoDB's limit of %d bytes (4 MB) for one transaction", maxTransactionBytes), whole: true}
+		}
+	}
+	return nil
 }

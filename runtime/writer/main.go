@@ -1,5 +1,5 @@
-// Command writer is the Lambda function that writes one item per invocation
-// into the DynamoDB table named by TABLE_ARN, which may be in another account
+// Command writer is the Lambda function that writes one item, or a batch
+// of up to 100 in one transaction, per invocation into the DynamoDB table named by TABLE_ARN, which may be in another account
 // and another region.
 package main
 
@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+	"github.com/cross-account-dynamodb/cdk/internal/writerenv"
 )
 
 func main() {
@@ -22,15 +23,22 @@ func main() {
 		logger.Error("cannot start", "error", err.Error())
 		os.Exit(1)
 	}
+	limitMemory(os.Getenv)
+	sample, err := writerenv.ParseSampleItem(os.Getenv(writerenv.SampleItem))
+	if err != nil {
+		logger.Error("cannot start", "error", err.Error())
+		os.Exit(1)
+	}
 	// aws-lambda-go logs every error a handler returns with the standard
 	// logger; the handler has logged its own record already.
 	log.SetFlags(0)
 	log.SetOutput(&dropHandlerErrors{w: os.Stderr})
 	lambda.Start(&Handler{
-		DB:       newClient(table.Region, os.Getenv),
-		TableARN: table.String(),
-		Log:      logger,
-		Now:      time.Now,
+		DB:         newClient(table.Region, os.Getenv),
+		TableARN:   table.String(),
+		Log:        logger,
+		Now:        time.Now,
+		SampleItem: sample,
 	})
 }
 

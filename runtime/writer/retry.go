@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -38,7 +39,32 @@ func newRetryer() aws.Retryer {
 		o.MaxAttempts = maxAttempts
 		o.RateLimiter = ratelimit.None
 		o.Backoff = retry.BackoffDelayerFunc(backoffDelay)
+		o.Retryables = append(o.Retryables, retry.IsErrorRetryableFunc(transactionConflict))
 	})
+}
+
+// transactionConflict makes a transaction cancelled only because another
+// transaction or write was changing one of its items at the same time
+// retryable: nothing of it was written, and a retry may pass. (The SDK
+// retries TransactionInProgressException, the same token's transaction
+// still running, on its own.) A cancellation that also has a failed
+// condition is left to the handler: retrying cannot change its answer.
+func transactionConflict(err error) aws.Ternary {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return aws.UnknownTernary
+	}
+	conflict := false
+	for i := range tce.CancellationReasons {
+		switch reasonCode(&tce.CancellationReasons[i]) {
+		case "TransactionConflict":
+			conflict = true
+		case "None":
+		default:
+			return aws.UnknownTernary
+		}
+	}
+	return aws.BoolTernary(conflict)
 }
 
 // backoffDelay is full jitter: a random wait up to backoffBase × 2^(attempt-1),
@@ -78,6 +104,18 @@ func (a *attempts) option(o *dynamodb.Options) {
 				return out, md, err
 			}), "Signing", middleware.After)
 	})
+}
+
+// lastError is the error that says why a call failed: the last sent
+// attempt's, which says more than the call's (after a deadline hit during a
+// backoff, that is only the deadline), except when the retry loop itself
+// gave up for want of a retry token.
+func (a *attempts) lastError(err error) error {
+	var quota ratelimit.QuotaExceededError
+	if a.last != nil && !errors.As(err, &quota) {
+		return a.last
+	}
+	return err
 }
 
 // notApplied reports whether a failed attempt is known not to have written:
