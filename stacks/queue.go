@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 // WriterQueue is a queue in front of the writer function
@@ -55,8 +56,8 @@ func queueVisibilityTimeout(s config.Queue) int {
 // of the table's ARN.
 func queueEnvironment(deadLetters awssqs.Queue) map[string]*string {
 	return map[string]*string{
-		config.SourceVariable:          jsii.String(config.SourceQueue),
-		config.DeadLetterQueueVariable: deadLetters.QueueUrl(),
+		writerspec.Source:          jsii.String(writerspec.SourceQueue),
+		writerspec.DeadLetterQueue: deadLetters.QueueUrl(),
 	}
 }
 

@@ -3,7 +3,6 @@ package stacks
 import (
 	"fmt"
 	"maps"
-	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -18,11 +17,8 @@ import (
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/gofunction"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
-
-// WriterEntry is the writer function's main package, relative to the module
-// root (the directory of go.mod at or above the working directory).
-const WriterEntry = "runtime/writer"
 
 // WriterStackProps configures a WriterStack.
 type WriterStackProps struct {
@@ -62,9 +58,6 @@ type WriterStack struct {
 	Queue awssqs.Queue
 }
 
-// putItemAction is the one call the writer function makes.
-const putItemAction = "dynamodb:PutItem"
-
 // functionTimeoutSeconds is the writer function's timeout; a queue's
 // visibility timeout is derived from it.
 const functionTimeoutSeconds = 10
@@ -103,9 +96,9 @@ func NewWriterStack(scope constructs.Construct, id string, props *WriterStackPro
 		Description: jsii.String("ARN of the writer role; the table's resource policy names it"),
 	})
 	ws := &WriterStack{Stack: stack, Role: role}
-	if !slices.Contains(props.Actions, putItemAction) {
+	if !writerspec.HasFunction(props.Actions) {
 		if props.Queue != nil {
-			return nil, fmt.Errorf("%s: a queue needs the function, and the function needs %s in the actions", id, putItemAction)
+			return nil, fmt.Errorf("%s: a queue needs the function, and the function needs %s in the actions", id, writerspec.PutItem)
 		}
 		return ws, nil
 	}
@@ -143,12 +136,12 @@ func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackP
 		RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
 	})
 
-	env := map[string]*string{"TABLE_ARN": jsii.String(props.TableArn)}
+	env := map[string]*string{writerspec.TableArn: jsii.String(props.TableArn)}
 	if props.Queue != nil {
 		maps.Copy(env, queueEnvironment(deadLetters))
 	}
 	fn, err := gofunction.New(stack, "Writer", &gofunction.Props{
-		Entry: WriterEntry,
+		Entry: writerspec.Entry,
 		FunctionOptions: awslambda.FunctionOptions{
 			Description:     jsii.String("Writes items to " + props.TableArn),
 			Role:            role,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 const defaultTableArn = "arn:aws:dynamodb:us-east-1:111111111111:table/cross-account-items"
@@ -61,11 +62,12 @@ func TestWriterStack(t *testing.T) {
 	fnID, fn := onlyResource(t, tmpl, "AWS::Lambda::Function")
 	fp := props(fn)
 	for key, want := range map[string]any{
-		"Runtime":          "provided.al2023",
+		"Runtime": writerspec.Runtime, // what verify expects
+
 		"Handler":          "bootstrap",
-		"Architectures":    []any{"arm64"},
+		"Architectures":    []any{writerspec.Architecture},
 		"Role":             getAtt(roleID, "Arn"),
-		"Environment":      map[string]any{"Variables": map[string]any{"TABLE_ARN": defaultTableArn}},
+		"Environment":      map[string]any{"Variables": map[string]any{writerspec.TableArn: defaultTableArn}},
 		"LoggingConfig":    map[string]any{"LogFormat": "JSON", "LogGroup": ref(logGroupID)},
 		"DeadLetterConfig": map[string]any{"TargetArn": getAtt(queueID, "Arn")},
 	} {

@@ -14,10 +14,8 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
-
-// writerEntry is the writer function's main package.
-const writerEntry = "runtime/writer"
 
 // Events of the init comparison: the seed's item, written unconditionally so
 // that every round succeeds; and an event the writer rejects before any
@@ -58,7 +56,7 @@ func (b *bench) buildPair(ctx context.Context, goarch, dir string) (project, flo
 		return "", "", err
 	}
 	builds := []gobuild.Options{
-		{ModuleRoot: b.root, Entry: writerEntry, OutputDir: filepath.Join(dir, "project"), GOARCH: goarch, Log: b.log},
+		{ModuleRoot: b.root, Entry: writerspec.Entry, OutputDir: filepath.Join(dir, "project"), GOARCH: goarch, Log: b.log},
 		{ModuleRoot: floorDir, Entry: ".", OutputDir: filepath.Join(dir, "floor"), GOARCH: goarch, Log: b.log},
 	}
 	for _, o := range builds {
@@ -100,7 +98,7 @@ func (b *bench) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bins, err := lambdalocal.Build(ctx, b.root, writerEntry, filepath.Join(b.tmp, "host", "rie"), b.log)
+	bins, err := lambdalocal.Build(ctx, b.root, writerspec.Entry, filepath.Join(b.tmp, "host", "rie"), b.log)
 	if err != nil {
 		return err
 	}

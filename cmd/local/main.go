@@ -29,6 +29,7 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 func main() {
@@ -68,7 +69,7 @@ func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err 
 	}()
 
 	fmt.Println("building the function and the emulator...")
-	bins, err := lambdalocal.Build(ctx, root, "runtime/writer", dir, log)
+	bins, err := lambdalocal.Build(ctx, root, writerspec.Entry, dir, log)
 	if err != nil {
 		return err
 	}

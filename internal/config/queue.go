@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -17,18 +17,6 @@ const (
 	// SourceQueue: producers send to an SQS queue in the writer's stack,
 	// and Lambda's event source mapping drains it in batches.
 	SourceQueue = "queue"
-)
-
-// The environment variables that tell the writer function it drains a
-// queue (set by WriterStack, read by the function, checked by verify). An
-// invoke writer's function has neither.
-const (
-	// SourceVariable is the function's source: SourceQueue.
-	SourceVariable = "WRITER_SOURCE"
-	// DeadLetterQueueVariable is the URL of the dead-letter queue the
-	// function moves a message to at once when no retry can write it (an
-	// invalid event, a key that holds another item), with its reason.
-	DeadLetterQueueVariable = "DEAD_LETTER_QUEUE_URL"
 )
 
 // DefaultQueue are the settings of a queue writer that sets none: batches
@@ -90,12 +78,8 @@ type queueFieldError struct{ msg string }
 func (e queueFieldError) Error() string { return e.msg }
 
 // HasFunction reports whether the writer's stack deploys the writer
-// function: only when its actions include dynamodb:PutItem, the one call
-// the function makes.
-func (w Writer) HasFunction() bool { return slices.Contains(w.Actions, putItemAction) }
-
-// putItemAction is the one call the writer function makes.
-const putItemAction = "dynamodb:PutItem"
+// function (writerspec.HasFunction).
+func (w Writer) HasFunction() bool { return writerspec.HasFunction(w.Actions) }
 
 // QueueName is the physical name of a queue writer's queue: fixed, so that
 // its ARN is known from the configuration (the access check matches the
@@ -119,7 +103,7 @@ func checkSource(key string, w Writer, add func(key, format string, args ...any)
 		return
 	}
 	if !w.HasFunction() {
-		add(key+".source", "got %q, but actions lack %s: without it the stack has no function to drain the queue", w.Source, putItemAction)
+		add(key+".source", "got %q, but actions lack %s: without it the stack has no function to drain the queue", w.Source, writerspec.PutItem)
 	}
 	if !queueNameRule.MatchString(w.QueueName()) {
 		add(key+".roleName", "got %q: a queue writer's queue is named <roleName>-queue, and SQS names allow only A-Z a-z 0-9 _ -; want a role name of those only", w.RoleName)

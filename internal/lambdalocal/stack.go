@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
-	"github.com/cross-account-dynamodb/cdk/internal/writerenv"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 // FunctionRegion is the region the emulated function claims to run in. It
@@ -66,7 +66,7 @@ func (s *Stack) Stop() error {
 // sample item for an event without keys, as make local does. WriterEnv
 // leaves it out: the function then behaves as deployed, and refuses such
 // an event.
-const SampleItemEnv = writerenv.SampleItem + "=true"
+const SampleItemEnv = writerspec.SampleItem + "=true"
 
 // WriterEnv is the writer's whole environment for a local run: its
 // configuration, moto_server as the DynamoDB endpoint, dummy credentials,
@@ -74,7 +74,7 @@ const SampleItemEnv = writerenv.SampleItem + "=true"
 func WriterEnv(tableARN, dynamoDBURL string) []string {
 	return []string{
 		"PATH=" + os.Getenv("PATH"),
-		"TABLE_ARN=" + tableARN,
+		writerspec.TableArn + "=" + tableARN,
 		"AWS_ENDPOINT_URL_DYNAMODB=" + dynamoDBURL,
 		"AWS_REGION=" + FunctionRegion,
 		"AWS_ACCESS_KEY_ID=test",

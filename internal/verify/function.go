@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,20 +13,15 @@ import (
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 // The writer function's settings, as WriterStack deploys them.
 const (
-	functionRuntime      = lambdatypes.RuntimeProvidedal2023
-	functionArchitecture = lambdatypes.ArchitectureArm64
-	tableArnVariable     = "TABLE_ARN"
+	functionRuntime      = lambdatypes.Runtime(writerspec.Runtime)
+	functionArchitecture = lambdatypes.Architecture(writerspec.Architecture)
+	tableArnVariable     = writerspec.TableArn
 )
-
-// writesItems reports whether a writer gets a function: only a writer
-// granted dynamodb:PutItem has one.
-func writesItems(w config.Writer) bool {
-	return slices.ContainsFunc(w.Actions, func(a string) bool { return strings.EqualFold(a, "dynamodb:PutItem") })
-}
 
 // checkFunction finds the functions that run as the writer's role (the
 // function has no fixed name; its role has), checks each one's
@@ -52,7 +46,7 @@ func (v *verifier) checkFunction(ctx context.Context, c aws.Config, w config.Wri
 // function as WriterStack deploys it, and returns the functions for the
 // write probe.
 func (v *verifier) checkWriterFunctions(found []lambdatypes.FunctionConfiguration, w config.Writer) []functionRef {
-	if !writesItems(w) {
+	if !w.HasFunction() {
 		if len(found) == 0 {
 			v.ok("no function, as expected for a writer without dynamodb:PutItem")
 		} else {
@@ -173,9 +167,9 @@ func (v *verifier) checkFunctionConfig(f lambdatypes.FunctionConfiguration, w co
 		v.fail("function %s: %s is %q, want %s: the writer writes to another table (if %s was deployed with this configuration, this was changed outside CloudFormation, and a deploy without a template change does not undo it: aws lambda update-function-configuration %s --function-name %s --environment 'Variables={%s=%s}')",
 			name, tableArnVariable, got, want, w.StackName(), v.cliArgs(w.Account, w.Region), name, tableArnVariable, want)
 	}
-	if got, set := env[config.SourceVariable]; set && w.Source != config.SourceQueue {
+	if got, set := env[writerspec.Source]; set && w.Source != config.SourceQueue {
 		v.fail("function %s: %s is %q, but writer %s is invoked (source %q): the function would read each invocation as a batch of queue messages; redeploy %s",
-			name, config.SourceVariable, got, w.Name, w.Source, w.StackName())
+			name, writerspec.Source, got, w.Name, w.Source, w.StackName())
 	}
 	checks := []struct{ what, got, want string }{
 		{"role", aws.ToString(f.Role), w.RoleArn()},

@@ -26,7 +26,7 @@ const ProbeCategory = "verify-probe"
 // sends the item to the queue instead), reads the item back with the table
 // account's credentials, and deletes it with them.
 func (v *verifier) probe(ctx context.Context, w *liveWriter) {
-	if !writesItems(w.Writer) {
+	if !w.HasFunction() {
 		v.note("writer %s: no probe, it has no dynamodb:PutItem", w.Name)
 		return
 	}

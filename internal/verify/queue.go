@@ -17,6 +17,7 @@ import (
 
 	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 // liveQueue is what verify found of a queue writer's queues.
@@ -256,14 +257,14 @@ func (v *verifier) checkMapping(ctx context.Context, client *lambda.Client, w co
 func (v *verifier) checkQueueEnvironment(lw *liveWriter) {
 	for _, f := range lw.functions {
 		for _, e := range []struct{ name, want string }{
-			{config.SourceVariable, config.SourceQueue},
-			{config.DeadLetterQueueVariable, lw.queue.deadLetterURL},
+			{writerspec.Source, writerspec.SourceQueue},
+			{writerspec.DeadLetterQueue, lw.queue.deadLetterURL},
 		} {
 			got := f.Env[e.name]
 			switch {
 			case e.want == "":
 				// the dead-letter queue could not be read: reported above
-			case got == e.want || e.name == config.DeadLetterQueueVariable && sameQueueURL(got, e.want):
+			case got == e.want || e.name == writerspec.DeadLetterQueue && sameQueueURL(got, e.want):
 				v.ok("function %s: %s is %s", f.Name, e.name, e.want)
 			default:
 				v.fail("function %s: %s is %q, want %s; redeploy %s", f.Name, e.name, got, e.want, lw.StackName())

@@ -84,15 +84,3 @@ func TestDecodePolicyUnescapesIAMDocuments(t *testing.T) {
 		t.Errorf("decodePolicy(%s) = %v, %v", plus, doc, err)
 	}
 }
-
-func TestWritesItems(t *testing.T) {
-	for actions, want := range map[string]bool{
-		"dynamodb:PutItem":                  true,
-		"dynamodb:GetItem,dynamodb:PutItem": true,
-		"dynamodb:GetItem,dynamodb:Query":   false,
-	} {
-		if got := writesItems(config.Writer{Actions: strings.Split(actions, ",")}); got != want {
-			t.Errorf("writesItems(%s) = %v, want %v", actions, got, want)
-		}
-	}
-}

@@ -64,7 +64,7 @@ type event struct {
 // follow the rules is refused whole. DynamoDB's item size limit is enforced
 // while decoding, so an oversized event is refused before it is held in
 // memory whole. sample is whether an event without keys writes the seed's
-// sample item (writerenv.SampleItem).
+// sample item (writerspec.SampleItem).
 func parseEvent(payload []byte, sample bool) (*event, error) {
 	if len(bytes.TrimSpace(payload)) == 0 {
 		payload = []byte("{}")

@@ -43,7 +43,7 @@ type Handler struct {
 	// Now gives the time stamped on items without one.
 	Now func() time.Time
 	// SampleItem lets an event without keys write the seed's sample item
-	// (writerenv.SampleItem); false refuses it.
+	// (writerspec.SampleItem); false refuses it.
 	SampleItem bool
 }
 

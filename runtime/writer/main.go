@@ -13,18 +13,18 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
-	"github.com/cross-account-dynamodb/cdk/internal/writerenv"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	table, err := parseTableARN(os.Getenv("TABLE_ARN"))
+	table, err := parseTableARN(os.Getenv(writerspec.TableArn))
 	if err != nil {
 		logger.Error("cannot start", "error", err.Error())
 		os.Exit(1)
 	}
 	limitMemory(os.Getenv)
-	sample, err := writerenv.ParseSampleItem(os.Getenv(writerenv.SampleItem))
+	sample, err := writerspec.ParseSampleItem(os.Getenv(writerspec.SampleItem))
 	if err != nil {
 		logger.Error("cannot start", "error", err.Error())
 		os.Exit(1)

@@ -1,4 +1,4 @@
-package writerenv
+package writerspec
 
 import "testing"
 
