@@ -30,16 +30,21 @@ node_modules: package.json package-lock.json
 	@touch node_modules
 
 # Synthesize every stack into cdk.out, through the gates, and list the templates.
+# Each synth first removes the templates of the last one (a removed writer's
+# would stay otherwise, and be linted and checked), not its built assets.
 synth: node_modules
+	@rm -f $(CDK_OUT)/*.template.json
 	$(CDK) synth --quiet -o $(CDK_OUT) $(CONTEXT)
 	@ls -1 $(CDK_OUT)/*.template.json
 
 # The same app with every production option on, into cdk.out.options.
 synth-options: node_modules
+	@rm -f cdk.out.options/*.template.json
 	$(CDK) synth --quiet $(OPTIONS) -o cdk.out.options
 
 # The same app with its writer fed by a queue, into cdk.out.queue.
 synth-queue: node_modules
+	@rm -f cdk.out.queue/*.template.json
 	$(CDK) synth --quiet $(QUEUE_WRITER) -o cdk.out.queue
 
 # Every test: config, both templates, the bundler, the writer function (unit
@@ -74,11 +79,13 @@ PROFILE_FLAGS = -profile-a='$(PROFILE_A)' -profile-b='$(PROFILE_B)' $(PROFILES)
 # environment, for bootstrap) with its account's profile and CONTEXT, as
 # `go run ./cmd/cdkcommands VERB` prints them; destroy's skip the gates
 # (NO_CHECKS). Each command is echoed; deploy and destroy still ask before
-# IAM changes and deletions.
+# IAM changes and deletions. CDK_FLAGS go to every command as written, e.g.
+#   make deploy PROFILE_A=a PROFILE_B=b CDK_FLAGS='--outputs-file outputs.json'
+CDK_FLAGS ?=
 .PHONY: bootstrap deploy diff destroy
 bootstrap deploy diff destroy: node_modules
 	@cmds=$$(mktemp) && go run ./cmd/cdkcommands $(PROFILE_FLAGS) $(if $(filter destroy,$@),$(NO_CHECKS)) $(CONTEXT) $@ > "$$cmds" || { rm -f "$$cmds"; exit 2; }; \
-	while IFS= read -r cmd <&3; do echo "+ $$cmd"; eval "$$cmd" || { rm -f "$$cmds"; exit 1; }; done 3< "$$cmds"; rm -f "$$cmds"
+	while IFS= read -r cmd <&3; do cmd="$$cmd $(CDK_FLAGS)"; echo "+ $$cmd"; eval "$$cmd" || { rm -f "$$cmds"; exit 1; }; done 3< "$$cmds"; rm -f "$$cmds"
 
 # Check the deployed accounts against cdk.json (plus CONTEXT) and cdk.out as
 # the last synth or deploy wrote it (CDK_OUT), e.g.

@@ -8,10 +8,16 @@ import (
 	"testing"
 )
 
-// fakeNpx records the CDK CLI commands make runs, and runs none of them.
+// fakeNpx records the CDK CLI commands make runs, and runs none of them;
+// a synth writes one template into its output directory.
 const fakeNpx = `#!/bin/sh
 [ "$1" = "--no-install" ] && shift
 echo "npx $*" >> "$NPX_LOG"
+if [ "$1 $2" = "cdk synth" ]; then
+  out=cdk.out; prev=
+  for a in "$@"; do [ "$prev" = "-o" ] && out=$a; prev=$a; done
+  mkdir -p "$out" && echo '{}' > "$out/TableStack.template.json"
+fi
 `
 
 // makeCommands runs `make target` with a stand-in for npx and returns the
@@ -57,6 +63,40 @@ func TestMakeDestroySkipsTheGates(t *testing.T) {
 				t.Errorf("make %s ran %q: the gates must keep their default, on", verb, c)
 			}
 		}
+	}
+}
+
+// TestMakeDeployPassesCDKFlags: CDK_FLAGS reach every command as written.
+func TestMakeDeployPassesCDKFlags(t *testing.T) {
+	t.Parallel()
+	got := strings.Join(makeCommands(t, "deploy", "PROFILE_A=a", "PROFILE_B=b", "CDK_FLAGS=--require-approval never --outputs-file out.json"), "\n")
+	want := "npx cdk deploy TableStack -e --profile a --require-approval never --outputs-file out.json\n" +
+		"npx cdk deploy WriterStack -e --profile b --require-approval never --outputs-file out.json"
+	if got != want {
+		t.Errorf("make deploy ran\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestMakeSynthDropsStaleTemplates: a template the last synth wrote (a
+// writer since removed) is gone before the next synth, so lint and the
+// access check never read it; built assets stay.
+func TestMakeSynthDropsStaleTemplates(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	for _, f := range []string{"GoneStack.template.json", "asset.abc/bootstrap"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(out, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, f), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	makeCommands(t, "synth", "CDK_OUT="+out)
+	if _, err := os.Stat(filepath.Join(out, "GoneStack.template.json")); !os.IsNotExist(err) {
+		t.Errorf("the stale template is still there after make synth (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "asset.abc/bootstrap")); err != nil {
+		t.Errorf("make synth removed a built asset: %v", err)
 	}
 }
 

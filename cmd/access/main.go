@@ -23,6 +23,7 @@ import (
 
 	"github.com/cross-account-dynamodb/cdk/internal/access"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 )
 
 func main() {
@@ -40,11 +41,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return exitcode.CannotCheck
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
-		return 2
+		return exitcode.CannotCheck
 	}
 	dir := "cdk.out"
 	if fs.NArg() == 1 {
@@ -54,23 +55,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	result, err := check(*cdkJSON, overrides.Values, dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return 2
+		return exitcode.CannotCheck
 	}
 	if err := result.matrix.Print(stdout); err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return 2
+		return exitcode.CannotCheck
 	}
 	for _, line := range append(result.policyMatches, result.policyDrift...) {
 		fmt.Fprintln(stdout, line)
 	}
 	if len(result.matrix.Unknown) > 0 {
 		fmt.Fprintf(stderr, "error: %d things the check cannot bound (CANNOT CHECK above)\n", len(result.matrix.Unknown))
-		return 2
+		return exitcode.CannotCheck
 	}
 	if len(result.matrix.Differences) > 0 || len(result.policyDrift) > 0 {
-		return 1
+		return exitcode.Different
 	}
-	return 0
+	return exitcode.OK
 }
 
 // result is what the check found: the access matrix, and each way a table

@@ -21,12 +21,7 @@ import (
 
 	"github.com/cross-account-dynamodb/cdk/internal/cdkcommands"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
-)
-
-// Exit codes.
-const (
-	exitOK    = 0
-	exitUsage = 2
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 )
 
 func main() {
@@ -46,27 +41,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		return exitcode.CannotCheck
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
-		return exitUsage
+		return exitcode.CannotCheck
 	}
 	cfg, err := config.Load(*cdkJSON, overrides)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return exitUsage
+		return exitcode.CannotCheck
 	}
 	byAccount, _, err := profiles.Of(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return exitUsage
+		return exitcode.CannotCheck
 	}
 	cmds, err := cdkcommands.Commands(fs.Arg(0), cfg, byAccount, overrides.Args)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return exitUsage
+		return exitcode.CannotCheck
 	}
 	fmt.Fprintln(stdout, strings.Join(cmds, "\n"))
-	return exitOK
+	return exitcode.OK
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
-	"github.com/cross-account-dynamodb/cdk/internal/verify"
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 )
 
 // Each drift is a change someone could make in the console: a and b are
@@ -174,8 +174,8 @@ func TestDriftIsReported(t *testing.T) {
 				t.Fatalf("inject the drift: %v", err)
 			}
 			code, out := verifyRun(t, "-profile-a", "a", "-profile-b", "b")
-			if code != verify.ExitDifferent {
-				t.Errorf("exit code %d, want %d (a difference)", code, verify.ExitDifferent)
+			if code != exitcode.Different {
+				t.Errorf("exit code %d, want %d (a difference)", code, exitcode.Different)
 			}
 			wantLines(t, out, tt.want...)
 			summary := out[strings.LastIndex(out, "== Summary"):]

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 	"github.com/cross-account-dynamodb/cdk/internal/verify"
 )
 
@@ -74,17 +75,17 @@ func parseFlags(args []string, stderr io.Writer) (*flags, bool) {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f, ok := parseFlags(args, stderr)
 	if !ok {
-		return verify.ExitCannotCheck
+		return exitcode.CannotCheck
 	}
 	cfg, err := config.Load(f.cdkJSON, f.overrides)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return verify.ExitCannotCheck
+		return exitcode.CannotCheck
 	}
 	profiles, flagNames, err := f.profiles.Of(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		return verify.ExitCannotCheck
+		return exitcode.CannotCheck
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()

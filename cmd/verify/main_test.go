@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/verify"
 )
@@ -47,7 +48,7 @@ func TestCleanDeploymentPassesWithWrite(t *testing.T) {
 	deployment(t)
 	fn := writerFunction(t)
 	code, out := verifyRun(t, "-profile-a", "a", "-profile-b", "b", "-write")
-	if code != verify.ExitOK {
+	if code != exitcode.OK {
 		t.Errorf("exit code %d, want 0 on a clean deployment", code)
 	}
 	wantLines(t, out,
@@ -146,8 +147,8 @@ func TestOperatorErrors(t *testing.T) {
 				}
 			}
 			code, out := verifyRun(t, tt.args...)
-			if code != verify.ExitCannotCheck {
-				t.Errorf("exit code %d, want %d (could not check)", code, verify.ExitCannotCheck)
+			if code != exitcode.CannotCheck {
+				t.Errorf("exit code %d, want %d (could not check)", code, exitcode.CannotCheck)
 			}
 			wantLines(t, out, tt.want...)
 		})
@@ -174,15 +175,15 @@ func TestAccessDenied(t *testing.T) {
 	deployment(t)
 	deny("GetResourcePolicy")
 	code, out := verifyRun(t, "-profile-a", "a-guarded", "-profile-b", "b")
-	if code != verify.ExitCannotCheck {
-		t.Errorf("exit code %d, want %d", code, verify.ExitCannotCheck)
+	if code != exitcode.CannotCheck {
+		t.Errorf("exit code %d, want %d", code, exitcode.CannotCheck)
 	}
 	wantLines(t, out, `ERROR  access denied: account 111111111111 (profile "a-guarded"), region us-east-1 may not dynamodb:GetResourcePolicy on `+local.cfg.TableArn()+"; grant dynamodb:GetResourcePolicy to that identity")
 
 	deployment(t)
 	deny("DeleteItem")
 	code, out = verifyRun(t, "-profile-a", "a-guarded", "-profile-b", "b", "-write")
-	if code != verify.ExitOK {
+	if code != exitcode.OK {
 		t.Errorf("exit code %d, want 0: the deployment is right, only the clean-up was refused", code)
 	}
 	wantLines(t, out,

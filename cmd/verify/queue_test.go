@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
-	"github.com/cross-account-dynamodb/cdk/internal/verify"
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 )
 
 // queueWriters is the default writer drained from a queue, as -c takes it.
@@ -81,8 +81,8 @@ func TestQueueWriterPassesWithWrite(t *testing.T) {
 	fn := writerFunction(t)
 	queueArn := "arn:aws:sqs:us-east-1:222222222222:cross-account-items-writer-queue"
 	code, out := verifyRunOn(t, queueApp.assembly, "-profile-a", "a", "-profile-b", "b", "-c", "writers="+queueWriters, "-write")
-	if code != verify.ExitOK {
-		t.Errorf("exit code %d, want %d:\n%s", code, verify.ExitOK, out[max(0, len(out)-3000):])
+	if code != exitcode.OK {
+		t.Errorf("exit code %d, want %d:\n%s", code, exitcode.OK, out[max(0, len(out)-3000):])
 	}
 	wantLines(t, out,
 		"OK     queue "+queueArn+" exists",
@@ -136,7 +136,7 @@ func TestQueueWriterDrift(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, out := verifyRunOn(t, queueApp.assembly, "-profile-a", "a", "-profile-b", "b", "-c", "writers="+queueWriters)
-			if code == verify.ExitOK {
+			if code == exitcode.OK {
 				t.Error("exit code 0, want a difference")
 			}
 			wantLines(t, out, "FAIL   event source mapping ")
@@ -153,15 +153,15 @@ func TestQueueWriterDrift(t *testing.T) {
 func TestQueueWriterAgainstAnotherAssembly(t *testing.T) {
 	deployment(t)
 	code, out := verifyRun(t, "-profile-a", "a", "-profile-b", "b", "-c", "writers="+queueWriters)
-	if code != verify.ExitCannotCheck {
-		t.Errorf("exit code %d, want %d (could not check)", code, verify.ExitCannotCheck)
+	if code != exitcode.CannotCheck {
+		t.Errorf("exit code %d, want %d (could not check)", code, exitcode.CannotCheck)
 	}
 	wantLines(t, out, "ERROR  "+local.assembly+` does not define writer Writer with "source": "queue": synthesize it with the same configuration: npx cdk synth --quiet -c 'writers=`)
 
 	queueDeployment(t)
 	code, out = verifyRunOn(t, queueApp.assembly, "-profile-a", "a", "-profile-b", "b")
-	if code != verify.ExitCannotCheck {
-		t.Errorf("exit code %d, want %d (could not check)", code, verify.ExitCannotCheck)
+	if code != exitcode.CannotCheck {
+		t.Errorf("exit code %d, want %d (could not check)", code, exitcode.CannotCheck)
 	}
 	wantLines(t, out, "ERROR  "+queueApp.assembly+` does not define writer Writer with "source": "invoke"`)
 }

@@ -13,18 +13,7 @@ import (
 	"strings"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
-)
-
-// Exit codes of Run.
-const (
-	// ExitOK means every check passed.
-	ExitOK = 0
-	// ExitDifferent means the deployment differs from the configuration or
-	// the synthesized templates, or a setting that protects data is off.
-	ExitDifferent = 1
-	// ExitCannotCheck means something could not be checked: wrong
-	// credentials, a stack not deployed, a read that was denied.
-	ExitCannotCheck = 2
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 )
 
 // Options is what Run checks and how it reaches the accounts.
@@ -52,8 +41,8 @@ type Options struct {
 	Out io.Writer
 }
 
-// Run checks the deployment and returns ExitOK, ExitDifferent or
-// ExitCannotCheck. Every check prints one line starting with OK, FAIL or
+// Run checks the deployment and returns exitcode.OK, exitcode.Different or
+// exitcode.CannotCheck. Every check prints one line starting with OK, FAIL or
 // ERROR; the summary at the end repeats each FAIL and ERROR.
 func Run(ctx context.Context, opts Options) int {
 	v := newVerifier(opts)
@@ -142,10 +131,10 @@ func (r *report) summary() int {
 	}
 	switch {
 	case len(r.problems) > 0:
-		return ExitCannotCheck
+		return exitcode.CannotCheck
 	case len(r.failures) > 0:
-		return ExitDifferent
+		return exitcode.Different
 	}
 	fmt.Fprintln(r.out, "OK: the deployment matches the configuration and the synthesized templates.")
-	return ExitOK
+	return exitcode.OK
 }

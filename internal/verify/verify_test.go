@@ -9,6 +9,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cross-account-dynamodb/cdk/internal/config"
+	"github.com/cross-account-dynamodb/cdk/internal/exitcode"
 )
 
 func testVerifier(out *bytes.Buffer) *verifier {
@@ -30,8 +31,8 @@ func TestAccessDeniedNamesAccountRegionAndPermission(t *testing.T) {
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("output = %q, want it to contain %q", out.String(), want)
 	}
-	if code := v.summary(); code != ExitCannotCheck {
-		t.Errorf("exit code %d, want %d", code, ExitCannotCheck)
+	if code := v.summary(); code != exitcode.CannotCheck {
+		t.Errorf("exit code %d, want %d", code, exitcode.CannotCheck)
 	}
 }
 
@@ -51,10 +52,10 @@ func TestExitCodes(t *testing.T) {
 		fill func(r *report)
 		want int
 	}{
-		{"all passed", func(r *report) { r.ok("a") }, ExitOK},
-		{"a difference", func(r *report) { r.ok("a"); r.fail("b") }, ExitDifferent},
-		{"could not check wins over a difference", func(r *report) { r.fail("b"); r.cannot("c") }, ExitCannotCheck},
-		{"a note changes nothing", func(r *report) { r.note("n") }, ExitOK},
+		{"all passed", func(r *report) { r.ok("a") }, exitcode.OK},
+		{"a difference", func(r *report) { r.ok("a"); r.fail("b") }, exitcode.Different},
+		{"could not check wins over a difference", func(r *report) { r.fail("b"); r.cannot("c") }, exitcode.CannotCheck},
+		{"a note changes nothing", func(r *report) { r.note("n") }, exitcode.OK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
