@@ -178,18 +178,7 @@ func TestInputsAreRefusedNamingTheKey(t *testing.T) {
 // no function to build.
 func TestPlainCDKSynthRunsTheGates(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("npx"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("npx is not installed (CI=true: this test must run)")
-		}
-		t.Skip("npx is not installed (set CI=true to make this a failure)")
-	}
-	if _, err := os.Stat("node_modules/aws-cdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node_modules/aws-cdk is missing: run npm ci (CI=true: this test must run)")
-		}
-		t.Skip("node_modules/aws-cdk is missing: run npm ci")
-	}
+	requireCDKCLI(t)
 	outdir := t.TempDir()
 	cmd := exec.Command("npx", "--no-install", "cdk", "synth", "TableStack", "-e", "--quiet", "-o", outdir)
 	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
@@ -322,5 +311,24 @@ func TestSynthTurnsAJsiiPanicIntoAnError(t *testing.T) {
 	err := synth(func() error { panic("ValidationFailed: Validation failed. AwsSolutions-SQS4") })
 	if err == nil || !strings.Contains(err.Error(), "AwsSolutions-SQS4") {
 		t.Errorf("got %v, want an error carrying the panic's message", err)
+	}
+}
+
+// requireCDKCLI skips a test that runs the pinned CDK CLI when npx or
+// node_modules/aws-cdk is missing, and fails it under CI=true.
+func requireCDKCLI(t *testing.T) {
+	t.Helper()
+	missing := ""
+	if _, err := exec.LookPath("npx"); err != nil {
+		missing = "npx is not installed"
+	} else if _, err := os.Stat("node_modules/aws-cdk"); err != nil {
+		missing = "node_modules/aws-cdk is missing: run npm ci"
+	}
+	switch {
+	case missing == "":
+	case os.Getenv("CI") == "true":
+		t.Fatal(missing + " (CI=true: this test must run)")
+	default:
+		t.Skip(missing + " (set CI=true to make this a failure)")
 	}
 }

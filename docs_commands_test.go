@@ -164,12 +164,7 @@ func testNames(t *testing.T) map[string]bool {
 // JSON example above it.
 func TestReadmeRealAccountsSynth(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat("node_modules/aws-cdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node_modules/aws-cdk is missing: run npm ci (CI=true: this test must run)")
-		}
-		t.Skip("node_modules/aws-cdk is missing: run npm ci")
-	}
+	requireCDKCLI(t)
 	var block string
 	for _, b := range shBlocks(t, "README.md") {
 		if strings.HasPrefix(b.marker, "<!-- run by TestReadmeRealAccountsSynth") {
@@ -204,12 +199,7 @@ func TestReadmeRealAccountsSynth(t *testing.T) {
 // stays out of the checkout. It returns the combined output.
 func runInCopy(t *testing.T, block string) string {
 	t.Helper()
-	if _, err := os.Stat("node_modules/aws-cdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node_modules/aws-cdk is missing: run npm ci (CI=true: this test must run)")
-		}
-		t.Skip("node_modules/aws-cdk is missing: run npm ci")
-	}
+	requireCDKCLI(t)
 	files, err := exec.Command("git", "ls-files").Output()
 	if err != nil {
 		t.Skipf("git ls-files: %v (not a git checkout)", err)

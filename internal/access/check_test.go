@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 )
 
@@ -91,8 +92,8 @@ func TestLoadAssemblyTakesPartitionsFromItsCaller(t *testing.T) {
 			if len(m.Tables) != 1 || m.Tables[0].Arn != tc.want {
 				t.Fatalf("%d tables, first %q; want one, %s", len(m.Tables), m.Tables[0].Arn, tc.want)
 			}
-			if got := m.Tables[0].Policy[0].Principals[0].partition; got != arnPartition(tc.want) {
-				t.Errorf("AWS::Partition in the table policy = %q, want %q", got, arnPartition(tc.want))
+			if got := m.Tables[0].Policy[0].Principals[0].partition; got != arns.Partition(tc.want) {
+				t.Errorf("AWS::Partition in the table policy = %q, want %q", got, arns.Partition(tc.want))
 			}
 		})
 	}

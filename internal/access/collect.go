@@ -3,9 +3,10 @@ package access
 import (
 	"errors"
 	"fmt"
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"sort"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // Role is an IAM role found in the templates, or a role that a template's

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // Principal is the caller of a request: an IAM role (or user) or an
@@ -100,11 +102,11 @@ const implicitStack = "implicit"
 // has no policy).
 func Evaluate(req Request, identity, resource []Statement) Decision {
 	var d Decision
-	resourcePartition := arnPartition(req.Resource)
+	resourcePartition := arns.Partition(req.Resource)
 	if !req.Principal.isIAM() {
 		return evaluateService(req, resource)
 	}
-	if arnPartition(req.Principal.Arn) != resourcePartition {
+	if arns.Partition(req.Principal.Arn) != resourcePartition {
 		d.CrossPartition = true
 		return d
 	}
@@ -222,22 +224,11 @@ func (st Statement) principalMatch(p Principal, resourcePartition string) princi
 			return directMatch
 		case pp.arn != "" && pp.arn == p.Arn:
 			return directMatch
-		case pp.account != "" && pp.account == p.Account && partition == arnPartition(p.Arn):
+		case pp.account != "" && pp.account == p.Account && partition == arns.Partition(p.Arn):
 			best = accountMatch
 		}
 	}
 	return best
-}
-
-// arnPartition is the partition field of an ARN ("aws", "aws-cn", ...), or
-// "" when s is not an ARN.
-func arnPartition(s string) string {
-	rest, ok := strings.CutPrefix(s, "arn:")
-	if !ok {
-		return ""
-	}
-	partition, _, _ := strings.Cut(rest, ":")
-	return partition
 }
 
 func (st Statement) appliesTo(req Request, ctx map[string][]string) bool {

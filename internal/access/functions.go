@@ -2,8 +2,9 @@ package access
 
 import (
 	"fmt"
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // Function is a Lambda function of the templates: it acts as its role, so

@@ -124,7 +124,7 @@ func (x *Matrix) checkKeys(m *Model, expected []config.Grant) {
 				declared[g.RoleArn+"\x00"+a] = true
 			}
 		}
-		via := config.DynamoDBEndpoint(arnPartition(key.Arn), key.Region)
+		via := config.DynamoDBEndpoint(arns.Partition(key.Arn), key.Region)
 		cells := make([][][routes]Decision, len(x.Subjects))
 		want := make([][][routes]bool, len(x.Subjects))
 		for si, s := range x.Subjects {
@@ -155,7 +155,7 @@ func (x *Matrix) checkKeys(m *Model, expected []config.Grant) {
 // DynamoDB and directly, principals across.
 func (p *printer) printKeys(x *Matrix) {
 	for ki, key := range x.Keys {
-		via := config.DynamoDBEndpoint(arnPartition(key.Arn), key.Region)
+		via := config.DynamoDBEndpoint(arns.Partition(key.Arn), key.Region)
 		p.printf("Key %s (%s/%s)\n", key.Arn, key.Stack, key.Logical)
 		const width = 9
 		p.printf("  %-42s", "action")

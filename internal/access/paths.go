@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"github.com/cross-account-dynamodb/cdk/internal/config"
 	"github.com/cross-account-dynamodb/cdk/internal/iamactions"
 )
@@ -246,7 +247,7 @@ func (x *Matrix) cellsOf(arn string) []grantCell {
 			for ai, a := range x.KeyActions {
 				for route := range routes {
 					if x.KeyCells[ki][si][ai][route].Allowed {
-						out = append(out, grantCell{a + " " + routeName(route, config.DynamoDBEndpoint(arnPartition(k.Arn), k.Region)), k.Arn})
+						out = append(out, grantCell{a + " " + routeName(route, config.DynamoDBEndpoint(arns.Partition(k.Arn), k.Region)), k.Arn})
 					}
 				}
 			}
@@ -345,27 +346,7 @@ func pathWitnesses(m *Model, subjects []Subject) []Subject {
 // pattern a statement names, so one that none meets is one the check
 // cannot tell whom it admits.
 func (x *Matrix) checkCoverage(m *Model, candidates []Subject) {
-	type policy struct {
-		partition  string
-		statements []Statement
-	}
-	var policies []policy
-	for _, t := range m.Tables {
-		policies = append(policies, policy{arnPartition(t.Arn), t.Policy})
-	}
-	for _, k := range m.Keys {
-		policies = append(policies, policy{arnPartition(k.Arn), k.Policy})
-	}
-	for _, r := range m.Roles {
-		policies = append(policies, policy{arnPartition(r.Arn), r.Trust})
-	}
-	for _, f := range m.Functions {
-		policies = append(policies, policy{arnPartition(f.Arn), f.Policy})
-	}
-	for _, q := range m.Queues {
-		policies = append(policies, policy{arnPartition(q.Arn), q.Policy})
-	}
-	for _, p := range policies {
+	for _, p := range m.resourcePolicies() {
 		for _, st := range p.statements {
 			if st.Effect != Allow || slices.ContainsFunc(candidates, func(s Subject) bool { return st.admitsCaller(s.Principal, p.partition) }) {
 				continue
@@ -373,6 +354,40 @@ func (x *Matrix) checkCoverage(m *Model, candidates []Subject) {
 			x.Unknown = append(x.Unknown, fmt.Sprintf("%s admits none of the principals the check can make up for its Principal and conditions, so it cannot tell whom the statement admits", st.Where))
 		}
 	}
+}
+
+// resourcePolicy is one resource policy of the model, with the partition
+// of its resource.
+type resourcePolicy struct {
+	partition  string
+	statements []Statement
+}
+
+// resourcePolicies are every resource policy of the model: each table's,
+// each key's, each role's trust policy, each function's and each queue's.
+// Whoever one admits may reach a table, so the witnesses are read from all
+// of them, and each of their Allow statements must admit a witness.
+func (m *Model) resourcePolicies() []resourcePolicy {
+	var out []resourcePolicy
+	add := func(arn string, statements []Statement) {
+		out = append(out, resourcePolicy{arns.Partition(arn), statements})
+	}
+	for _, t := range m.Tables {
+		add(t.Arn, t.Policy)
+	}
+	for _, k := range m.Keys {
+		add(k.Arn, k.Policy)
+	}
+	for _, r := range m.Roles {
+		add(r.Arn, r.Trust)
+	}
+	for _, f := range m.Functions {
+		add(f.Arn, f.Policy)
+	}
+	for _, q := range m.Queues {
+		add(q.Arn, q.Policy)
+	}
+	return out
 }
 
 // queue is the queue of the model with this ARN, or nil.

@@ -170,7 +170,7 @@ func probeTables(m *Model, expected []config.Grant) []*Table {
 	for _, acct := range sortedKeys(sample) {
 		t := sample[acct]
 		add(&Table{
-			Arn:     arns.Table(arnPartition(t.Arn), t.Region, acct, probeTable),
+			Arn:     arns.Table(arns.Partition(t.Arn), t.Region, acct, probeTable),
 			Account: acct, Region: t.Region, Stack: "probe", Logical: "table-account-table",
 			Probe:  "another table in the table's account whose policy allows the writers dynamodb:*",
 			Policy: policy,

@@ -1,10 +1,11 @@
 package access
 
 import (
-	"github.com/cross-account-dynamodb/cdk/internal/arns"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/cross-account-dynamodb/cdk/internal/arns"
 )
 
 // A witness is a principal that some Allow statement of a table policy can
@@ -53,29 +54,17 @@ const witnessName = "access-check-witness"
 // writer role ARNs.
 func witnesses(m *Model, used map[string]bool, declared map[string]bool) []Subject {
 	k := witnessKinds{accounts: map[string]bool{}, tableAccts: map[string]bool{}, declaredArn: declared, partition: "aws"}
-	var policies [][]Statement
 	for _, t := range m.Tables {
-		k.partition = arnPartition(t.Arn)
+		k.partition = arns.Partition(t.Arn)
 		k.tableAccts[t.Account] = true
-		policies = append(policies, t.Policy)
 	}
 	for _, key := range m.Keys {
 		k.tableAccts[key.Account] = true
-		policies = append(policies, key.Policy)
 	}
-	// Who may become a role or make a function act gets what the role may
-	// do: the trust and function policies admit principals too.
-	for _, r := range m.Roles {
-		policies = append(policies, r.Trust)
-	}
-	for _, f := range m.Functions {
-		policies = append(policies, f.Policy)
-	}
-	for _, q := range m.Queues {
-		policies = append(policies, q.Policy)
-	}
-	for _, policy := range policies {
-		for _, st := range policy {
+	// Who may become a role, make a function act or feed it gets what the
+	// role may do: every resource policy admits principals.
+	for _, policy := range m.resourcePolicies() {
+		for _, st := range policy.statements {
 			if st.Effect == Allow {
 				k.read(st)
 			}
