@@ -52,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		dir = fs.Arg(0)
 	}
 
-	result, err := check(*cdkJSON, overrides.Values, dir)
+	result, err := check(*cdkJSON, overrides, dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitcode.CannotCheck
@@ -84,14 +84,10 @@ type result struct {
 
 // check reads the configuration the way the app does and checks the cloud
 // assembly in dir against it.
-func check(cdkJSON string, overrides map[string]any, dir string) (*result, error) {
-	context, err := config.ReadContext(cdkJSON, overrides)
+func check(cdkJSON string, overrides config.Overrides, dir string) (*result, error) {
+	cfg, err := config.Load(cdkJSON, overrides)
 	if err != nil {
 		return nil, err
-	}
-	cfg, err := config.FromContext(context, config.Regions)
-	if err != nil {
-		return nil, fmt.Errorf("invalid configuration (%s context or -c):\n%w", cdkJSON, err)
 	}
 	// The partition of each stack's region as the app computes it, from
 	// (a copy of) aws-cdk-lib's region facts.
