@@ -66,23 +66,18 @@ type reach struct {
 // the role. A role with access whose trust policy is not known is a
 // problem the check cannot bound (Matrix.Unknown).
 func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
-	writers := map[string]bool{}
-	declaredQueues := map[[2]string]bool{} // writer role ARN, queue ARN
+	w := &pathWalk{x: x, m: m, writers: map[string]bool{}, declaredQueues: map[[2]string]bool{}, roles: map[string]*Role{}}
 	for _, g := range expected {
-		writers[g.RoleArn] = true
+		w.writers[g.RoleArn] = true
 		if g.Source == config.SourceQueue {
-			declaredQueues[[2]string{g.RoleArn, g.QueueArn}] = true
+			w.declaredQueues[[2]string{g.RoleArn, g.QueueArn}] = true
 		}
 	}
-	roles := map[string]*Role{}
 	for _, r := range m.Roles {
-		roles[r.Arn] = r
+		w.roles[r.Arn] = r
 	}
-	candidates := append(slices.Clone(x.Subjects), pathWitnesses(m, x.Subjects)...)
-	x.checkCoverage(m, candidates)
-	trustActions := iamactions.On(iamactions.STS, "role")
-	functionActions := iamactions.On(iamactions.Lambda, "function")
-	queueActions := iamactions.On(iamactions.SQS, "queue")
+	w.candidates = append(slices.Clone(x.Subjects), pathWitnesses(m, x.Subjects)...)
+	x.checkCoverage(m, w.candidates)
 
 	var queue []reach
 	for _, r := range m.Roles {
@@ -105,52 +100,89 @@ func (x *Matrix) checkPaths(m *Model, expected []config.Grant) {
 			x.Unknown = append(x.Unknown, fmt.Sprintf("role %s can %s, but its trust policy is not known, so who can act as it cannot be checked", q.role.Arn, describeCells(q.cells)))
 			continue
 		}
-		for _, p := range candidates {
-			if p.Arn == q.role.Arn || p.Arn == q.origin {
-				continue // acting as itself gives a role nothing new
-			}
-			admitted, by := admittedActions(p.Principal, q.role.Trust, trustActions, q.role.Arn, q.role.Account)
-			if len(admitted) == 0 {
-				continue
-			}
-			step := fmt.Sprintf("role %s (its trust policy admits it for %s: %s)", q.role.Arn, strings.Join(admitted, ", "), joinLocations(by))
-			declared := p.Service == lambdaService && writers[q.role.Arn] && q.via == "" && slices.Equal(admitted, []string{"sts:AssumeRole"})
-			x.addPath(p, q, step, declared)
-			if next := roles[p.Arn]; next != nil && !p.Probe {
-				queue = append(queue, reach{role: next, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
-			}
+		queue = append(queue, w.trust(q)...)
+		queue = append(queue, w.functions(q)...)
+	}
+}
+
+// pathWalk is what checkPaths follows paths with.
+type pathWalk struct {
+	x *Matrix
+	m *Model
+	// writers are the declared writer role ARNs; declaredQueues the
+	// (writer role ARN, queue ARN) of each queue writer.
+	writers        map[string]bool
+	declaredQueues map[[2]string]bool
+	roles          map[string]*Role // of the model, by ARN
+	candidates     []Subject        // the subjects and the path witnesses
+}
+
+// trust records who q's role's trust policy admits, and returns the roles
+// of the templates among them, which pass q's access on.
+func (w *pathWalk) trust(q reach) []reach {
+	var next []reach
+	for _, p := range w.candidates {
+		if p.Arn == q.role.Arn || p.Arn == q.origin {
+			continue // acting as itself gives a role nothing new
 		}
-		for _, f := range m.Functions {
-			if f.RoleArn != q.role.Arn {
-				continue
-			}
-			acts := fmt.Sprintf(", which runs as role %s", q.role.Arn)
-			follow := func(a actor, step string) {
-				x.addPath(a.Subject, q, step, false)
-				if a.role != nil {
-					queue = append(queue, reach{role: a.role, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
-				}
-			}
-			for _, a := range x.actors(candidates, roles, f.Policy, functionActions, f.Arn, f.Account, q) {
-				follow(a, fmt.Sprintf("function %s (%s)%s", f.Name(), a.how, acts))
-			}
-			for _, src := range f.Sources {
-				feeds := fmt.Sprintf("function %s%s (event source mapping %s/%s feeds it)", f.Name(), acts, src.Where.Stack, src.Where.Resource)
-				// A queue writer's own queue is declared: inside the
-				// writer's account its identity policies decide who sends
-				// (out of scope, as for invoking the function); its queue
-				// policy and the roles of the templates are still read.
-				declared := q.via == "" && declaredQueues[[2]string{q.role.Arn, src.Arn}]
-				x.addPath(Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}, q, feeds, declared)
-				if sq := m.queue(src.Arn); sq != nil {
-					for _, a := range x.actors(candidates, roles, sq.Policy, queueActions, sq.Arn, sq.Account, q) {
-						follow(a, fmt.Sprintf("queue %s (%s), which feeds %s", sq.Name(), a.how, feeds))
-					}
+		admitted, by := admittedActions(p.Principal, q.role.Trust, trustActions, q.role.Arn, q.role.Account)
+		if len(admitted) == 0 {
+			continue
+		}
+		step := fmt.Sprintf("role %s (its trust policy admits it for %s: %s)", q.role.Arn, strings.Join(admitted, ", "), joinLocations(by))
+		declared := p.Service == lambdaService && w.writers[q.role.Arn] && q.via == "" && slices.Equal(admitted, []string{"sts:AssumeRole"})
+		w.x.addPath(p, q, step, declared)
+		if role := w.roles[p.Arn]; role != nil && !p.Probe {
+			next = append(next, reach{role: role, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
+		}
+	}
+	return next
+}
+
+// functions records who can make a function that runs as q's role act:
+// its invokers, its event sources and who may send to a queue that feeds
+// it. It returns the roles of the templates among them.
+func (w *pathWalk) functions(q reach) []reach {
+	var next []reach
+	follow := func(a actor, step string) {
+		w.x.addPath(a.Subject, q, step, false)
+		if a.role != nil {
+			next = append(next, reach{role: a.role, cells: q.cells, via: joinVia(step, q.via), origin: q.origin})
+		}
+	}
+	for _, f := range w.m.Functions {
+		if f.RoleArn != q.role.Arn {
+			continue
+		}
+		acts := fmt.Sprintf(", which runs as role %s", q.role.Arn)
+		for _, a := range w.x.actors(w.candidates, w.roles, f.Policy, functionActions, f.Arn, f.Account, q) {
+			follow(a, fmt.Sprintf("function %s (%s)%s", f.Name(), a.how, acts))
+		}
+		for _, src := range f.Sources {
+			feeds := fmt.Sprintf("function %s%s (event source mapping %s/%s feeds it)", f.Name(), acts, src.Where.Stack, src.Where.Resource)
+			// A queue writer's own queue is declared: inside the writer's
+			// account its identity policies decide who sends (out of
+			// scope, as for invoking the function); its queue policy and
+			// the roles of the templates are still read.
+			declared := q.via == "" && w.declaredQueues[[2]string{q.role.Arn, src.Arn}]
+			w.x.addPath(Subject{Principal: Principal{Arn: "whoever can send to " + src.Arn}}, q, feeds, declared)
+			if sq := w.m.queue(src.Arn); sq != nil {
+				for _, a := range w.x.actors(w.candidates, w.roles, sq.Policy, queueActions, sq.Arn, sq.Account, q) {
+					follow(a, fmt.Sprintf("queue %s (%s), which feeds %s", sq.Name(), a.how, feeds))
 				}
 			}
 		}
 	}
+	return next
 }
+
+// The actions IAM defines on a role, a function and a queue: what a trust,
+// function or queue policy can grant.
+var (
+	trustActions    = iamactions.On(iamactions.STS, "role")
+	functionActions = iamactions.On(iamactions.Lambda, "function")
+	queueActions    = iamactions.On(iamactions.SQS, "queue")
+)
 
 // actor is a principal that can act on a resource that makes a role act
 // (a function that runs as it, a queue that feeds such a function), and
