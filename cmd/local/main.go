@@ -33,20 +33,50 @@ import (
 )
 
 func main() {
-	tableARN := flag.String("table-arn", tablespec.ExampleArn, "the table's ARN; moto_server plays its account")
-	event := flag.String("event", "{}", "the event to invoke the function with: a JSON object, or an array of up to 100 for a batch")
-	verbose := flag.Bool("v", false, "show the output of the build, moto_server, the emulator and the function")
-	flag.Parse()
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *tableARN, []byte(*event), *verbose); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err error) {
+// run parses the flags and runs the function once: exit code 0 when it
+// answered, 1 when the local run failed, 2 for a bad flag.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("local", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tableARN := fs.String("table-arn", tablespec.ExampleArn, "the table's ARN; moto_server plays its account")
+	event := fs.String("event", "{}", "the event to invoke the function with: a JSON object, or an array of up to 100 for a batch")
+	verbose := fs.Bool("v", false, "show the output of the build, moto_server, the emulator and the function")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "error: unexpected argument %q; the event goes in -event\n", fs.Arg(0))
+		return 2
+	}
+	if _, err := tablespec.ParseArn(*tableARN); err != nil {
+		fmt.Fprintln(stderr, "error: -table-arn:", err)
+		return 2
+	}
+	if !json.Valid([]byte(*event)) {
+		fmt.Fprintf(stderr, "error: -event: %q is not JSON; want an object, or an array for a batch (quote it for the shell: -event '{\"category\":\"Fruit\",\"item\":\"Pear\"}')\n", *event)
+		return 2
+	}
+	l := &local{stdout: stdout, stderr: stderr, verbose: *verbose}
+	if err := l.run(ctx, *tableARN, []byte(*event)); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
+
+// local is one local run and where it writes.
+type local struct {
+	stdout, stderr io.Writer
+	verbose        bool
+}
+
+func (l *local) run(ctx context.Context, tableARN string, event []byte) (err error) {
 	root, err := gobuild.ModuleRoot(".")
 	if err != nil {
 		return err
@@ -59,33 +89,33 @@ func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err 
 
 	var logs bytes.Buffer
 	var log io.Writer = &logs
-	if verbose {
-		log = os.Stderr
+	if l.verbose {
+		log = l.stderr
 	}
 	defer func() {
-		if err != nil && !verbose && logs.Len() > 0 {
-			fmt.Fprintf(os.Stderr, "output of the build and the services:\n%s\n", logs.Bytes())
+		if err != nil && !l.verbose && logs.Len() > 0 {
+			fmt.Fprintf(l.stderr, "output of the build and the services:\n%s\n", logs.Bytes())
 		}
 	}()
 
-	fmt.Println("building the function and the emulator...")
+	fmt.Fprintln(l.stdout, "building the function and the emulator...")
 	bins, err := lambdalocal.Build(ctx, root, writerspec.Entry, dir, log)
 	if err != nil {
 		return err
 	}
-	fmt.Println("starting moto_server and the emulator...")
+	fmt.Fprintln(l.stdout, "starting moto_server and the emulator...")
 	stack, err := lambdalocal.Start(ctx, bins, tableARN, log, lambdalocal.SampleItemEnv)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, stack.Stop()) }()
 
-	fmt.Printf("invoking with %s\n", event)
+	fmt.Fprintf(l.stdout, "invoking with %s\n", event)
 	res, err := stack.Function.Invoke(ctx, event)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("response: %s\n", res.Payload)
+	fmt.Fprintf(l.stdout, "response: %s\n", res.Payload)
 	if res.ErrorType != "" {
 		return fmt.Errorf("the function failed: %s: %s", res.ErrorType, res.ErrorMessage)
 	}
@@ -95,7 +125,7 @@ func run(ctx context.Context, tableARN string, event []byte, verbose bool) (err 
 		return err
 	}
 	for _, key := range keys {
-		if err := printItem(ctx, stack, tableARN, key); err != nil {
+		if err := l.printItem(ctx, stack, tableARN, key); err != nil {
 			return err
 		}
 	}
@@ -124,7 +154,7 @@ func writtenKeys(payload []byte) ([]map[string]string, error) {
 }
 
 // printItem reads the item with key back from moto_server and prints it.
-func printItem(ctx context.Context, stack *lambdalocal.Stack, tableARN string, key map[string]string) error {
+func (l *local) printItem(ctx context.Context, stack *lambdalocal.Stack, tableARN string, key map[string]string) error {
 	out, err := stack.DB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(tableARN),
 		Key: map[string]types.AttributeValue{
@@ -141,6 +171,6 @@ func printItem(ctx context.Context, stack *lambdalocal.Stack, tableARN string, k
 		return err
 	}
 	b, _ := json.Marshal(item)
-	fmt.Printf("item read back from %s: %s\n", tableARN, b)
+	fmt.Fprintf(l.stdout, "item read back from %s: %s\n", tableARN, b)
 	return nil
 }

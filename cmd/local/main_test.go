@@ -1,22 +1,28 @@
 package main
 
 import (
-	"fmt"
+	"bytes"
+	"context"
+	"strings"
 	"testing"
 )
 
-func TestWrittenKeysReadsASingleResponseAndABatch(t *testing.T) {
+// TestBadFlagsChangeNothing: a bad flag is refused with exit 2, naming
+// it, before anything is built or started.
+func TestBadFlagsChangeNothing(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct{ payload, want string }{
-		{`{"key":{"category":"Fruit","item":"Apple"},"time":"t"}`, "[map[category:Fruit item:Apple]]"},
-		{`[{"key":{"category":"A","item":"1"}},{"key":{"category":"B","item":"2"}}]`, "[map[category:A item:1] map[category:B item:2]]"},
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-event", "{category:Fruit}"}, `-event: "{category:Fruit}" is not JSON`},
+		{[]string{"-table-arn", "arn:aws:dynamodb:us-east-1:1:table/t"}, "-table-arn: "},
+		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{`{"category":"Fruit"}`}, "unexpected argument"},
 	} {
-		keys, err := writtenKeys([]byte(tt.payload))
-		if err != nil || fmt.Sprint(keys) != tt.want {
-			t.Errorf("writtenKeys(%s) = %v, %v; want %s", tt.payload, keys, err, tt.want)
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), tc.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) || stdout.Len() != 0 {
+			t.Errorf("run(%q) = %d, stdout %q, stderr %q; want 2, nothing on stdout, and %q", tc.args, code, stdout.String(), stderr.String(), tc.want)
 		}
-	}
-	if _, err := writtenKeys([]byte(`"ok"`)); err == nil {
-		t.Error(`writtenKeys("ok"): want an error`)
 	}
 }
