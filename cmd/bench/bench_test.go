@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
 
 func TestMedian(t *testing.T) {
 	t.Parallel()
@@ -64,5 +69,24 @@ BenchmarkBatchInvoke/round=1/singles-2       	       5	 436931355 ns/op
 	}
 	if peak, err := parsePeakMemory(out); err != nil || peak != 108859392 {
 		t.Errorf("parsePeakMemory = %d, %v", peak, err)
+	}
+}
+
+// TestBadFlagsAreRefused: a bad flag is exit 2, naming it, before any
+// measurement starts.
+func TestBadFlagsAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-only", "size,speed"}, `-only: "speed" is not a measurement; want some of size,init,write,batch,memory,synth`},
+		{[]string{"-rounds", "0"}, "-rounds: got 0, want at least 1"},
+		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), tc.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) || stdout.Len() != 0 {
+			t.Errorf("run(%q) = %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, stdout.String(), stderr.String(), tc.want)
+		}
 	}
 }

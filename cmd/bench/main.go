@@ -48,20 +48,45 @@ type bench struct {
 }
 
 func main() {
-	rounds := flag.Int("rounds", 5, "paired runs per comparison (each takes the median)")
-	only := flag.String("only", "size,init,write,batch,memory,synth", "comma-separated measurements to run")
-	verbose := flag.Bool("v", false, "show the output of builds and services")
-	flag.Parse()
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *rounds, strings.Split(*only, ","), *verbose); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(ctx context.Context, rounds int, only []string, verbose bool) error {
+// measurements are the -only names, in the order they run.
+var measurements = []string{"size", "init", "write", "batch", "memory", "synth"}
+
+// run parses the flags and runs the measurements: exit code 0 when the
+// table was printed, 1 when a measurement failed, 2 for a bad flag.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rounds := fs.Int("rounds", 5, "paired runs per comparison (each takes the median)")
+	only := fs.String("only", strings.Join(measurements, ","), "comma-separated measurements to run")
+	verbose := fs.Bool("v", false, "show the output of builds and services")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *rounds < 1 {
+		fmt.Fprintf(stderr, "error: -rounds: got %d, want at least 1\n", *rounds)
+		return 2
+	}
+	names := strings.Split(*only, ",")
+	for _, n := range names {
+		if !slices.Contains(measurements, n) {
+			fmt.Fprintf(stderr, "error: -only: %q is not a measurement; want some of %s\n", n, strings.Join(measurements, ","))
+			return 2
+		}
+	}
+	if err := measure(ctx, *rounds, names, *verbose, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
+
+func measure(ctx context.Context, rounds int, only []string, verbose bool, stdout, stderr io.Writer) error {
 	root, err := gobuild.ModuleRoot(".")
 	if err != nil {
 		return err
@@ -73,22 +98,21 @@ func run(ctx context.Context, rounds int, only []string, verbose bool) error {
 	defer os.RemoveAll(tmp)
 	b := &bench{root: root, tmp: tmp, rounds: rounds, log: io.Discard}
 	if verbose {
-		b.log = os.Stderr
+		b.log = stderr
 	}
-	steps := []struct {
-		name string
-		fn   func(context.Context) error
-	}{{"size", b.size}, {"init", b.init}, {"write", b.write}, {"batch", b.batch}, {"memory", b.memory}, {"synth", b.synth}}
-	for _, s := range steps {
-		if !slices.Contains(only, s.name) {
+	steps := map[string]func(context.Context) error{
+		"size": b.size, "init": b.init, "write": b.write, "batch": b.batch, "memory": b.memory, "synth": b.synth,
+	}
+	for _, name := range measurements {
+		if !slices.Contains(only, name) {
 			continue
 		}
-		fmt.Fprintf(os.Stderr, "bench: %s ...\n", s.name)
-		if err := s.fn(ctx); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+		fmt.Fprintf(stderr, "bench: %s ...\n", name)
+		if err := steps[name](ctx); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	b.print(os.Stdout)
+	b.print(stdout)
 	return nil
 }
 
