@@ -85,3 +85,14 @@ func WriterEnv(tableARN, dynamoDBURL string) []string {
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=30",
 	}
 }
+
+// QueueEnv is what WriterEnv needs on top for a queue writer: the source,
+// the dead-letter queue's URL (as Moto.CreateQueue returns it) and
+// moto_server as the SQS endpoint.
+func QueueEnv(deadLetterQueueURL, sqsURL string) []string {
+	return []string{
+		writerspec.Source + "=" + writerspec.SourceQueue,
+		writerspec.DeadLetterQueue + "=" + deadLetterQueueURL,
+		"AWS_ENDPOINT_URL_SQS=" + sqsURL,
+	}
+}
