@@ -102,13 +102,14 @@ func (m *Moto) SQS(region string) *sqs.Client {
 	})
 }
 
-// CreateQueue creates a standard queue named name in region and returns
+// CreateQueue creates a standard queue named name in region, with the
+// queue attributes attrs (nil for SQS's defaults), and returns
 // the URL a deployed function would be given for it,
 // https://sqs.<region>.amazonaws.com/<account>/<name>: moto_server finds a
 // queue by its URL's last segment, so the function reaches it through its
 // SQS endpoint (QueueEnv) and reads its region from that URL, as deployed.
-func (m *Moto) CreateQueue(ctx context.Context, region, name string) (string, error) {
-	if _, err := m.SQS(region).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)}); err != nil {
+func (m *Moto) CreateQueue(ctx context.Context, region, name string, attrs map[string]string) (string, error) {
+	if _, err := m.SQS(region).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs}); err != nil {
 		return "", fmt.Errorf("create queue %s in moto_server: %w", name, err)
 	}
 	return fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, m.AccountID, name), nil
