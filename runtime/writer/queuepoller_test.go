@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,8 +40,15 @@ func (p *queuePoller) poll(ctx context.Context, wait int32) (received []sqstypes
 	if err != nil || len(out.Messages) == 0 {
 		return nil, nil, err
 	}
+	listed, err = p.invoke(ctx, out.Messages)
+	return out.Messages, listed, err
+}
+
+// invoke invokes the function with msgs as an SQS event, deletes the
+// messages its response does not list, and returns the listed IDs.
+func (p *queuePoller) invoke(ctx context.Context, msgs []sqstypes.Message) (listed []string, err error) {
 	var ev events.SQSEvent
-	for _, m := range out.Messages {
+	for _, m := range msgs {
 		ev.Records = append(ev.Records, events.SQSMessage{
 			MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
 			Md5OfBody: aws.ToString(m.MD5OfBody), Attributes: m.Attributes,
@@ -49,38 +57,42 @@ func (p *queuePoller) poll(ctx context.Context, wait int32) (received []sqstypes
 	}
 	payload, err := json.Marshal(ev)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	res, err := p.fn.Invoke(ctx, payload)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if res.ErrorType != "" {
-		return nil, nil, fmt.Errorf("function failed: %s: %s", res.ErrorType, res.ErrorMessage)
+		return nil, fmt.Errorf("function failed: %s: %s", res.ErrorType, res.ErrorMessage)
 	}
 	var resp events.SQSEventResponse
 	if err := json.Unmarshal(res.Payload, &resp); err != nil {
-		return nil, nil, fmt.Errorf("response %s: %v", res.Payload, err)
+		return nil, fmt.Errorf("response %s: %v", res.Payload, err)
 	}
-	failed := map[string]bool{}
 	for _, f := range resp.BatchItemFailures {
-		failed[f.ItemIdentifier] = true
 		listed = append(listed, f.ItemIdentifier)
 	}
+	return listed, p.delete(ctx, msgs, listed)
+}
+
+// delete deletes msgs from the queue, but for the IDs in keep.
+func (p *queuePoller) delete(ctx context.Context, msgs []sqstypes.Message, keep []string) error {
 	var done []sqstypes.DeleteMessageBatchRequestEntry
-	for i, m := range out.Messages {
-		if !failed[aws.ToString(m.MessageId)] {
+	for i, m := range msgs {
+		if !slices.Contains(keep, aws.ToString(m.MessageId)) {
 			done = append(done, sqstypes.DeleteMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), ReceiptHandle: m.ReceiptHandle})
 		}
 	}
-	if len(done) > 0 {
-		del, err := p.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(p.queueURL), Entries: done})
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(del.Failed) > 0 {
-			return nil, nil, fmt.Errorf("delete %d messages: %s", len(del.Failed), aws.ToString(del.Failed[0].Message))
-		}
+	if len(done) == 0 {
+		return nil
 	}
-	return out.Messages, listed, nil
+	del, err := p.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(p.queueURL), Entries: done})
+	if err != nil {
+		return err
+	}
+	if len(del.Failed) > 0 {
+		return fmt.Errorf("delete %d messages: %s", len(del.Failed), aws.ToString(del.Failed[0].Message))
+	}
+	return nil
 }
