@@ -56,9 +56,10 @@ type QueueHandler struct {
 }
 
 // Invoke handles one SQS event and logs one record per message. The
-// messages are written one after another, in the event's order: one
-// message's event may be a 4 MB batch, and decoding several at once would
-// not fit the function's memory. A payload that is not an SQS event fails
+// messages are written one after another, in the event's order: together
+// they may hold Lambda's 6 MB payload limit, and decoding them all at once
+// would hold as much as the largest batches do (about 100 MB of the
+// function's 128 MB, BENCHMARKS.md section 6), on top of the event. A payload that is not an SQS event fails
 // the invocation with an InvalidEventError (Lambda then delivers the whole
 // batch again).
 func (q *QueueHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
