@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,13 @@ import (
 // message: attributes count towards SQS's message size, and a conflict in a
 // batch of 100 long keys names every one of them.
 const maxErrorMessageBytes = 4096
+
+// messageMargin is the least time left before the invocation's deadline
+// to start writing a message: decoding a large body is not bounded by the
+// deadline, and a function stopped by Lambda at it fails the whole batch,
+// the messages already written included. A message not started is listed,
+// so that SQS delivers it again.
+const messageMargin = time.Second
 
 // The outcomes of a message, in its log record's "outcome".
 const (
@@ -78,9 +86,16 @@ func (q *QueueHandler) Invoke(ctx context.Context, payload []byte) ([]byte, erro
 		}
 	}
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
+	deadline, hasDeadline := ctx.Deadline()
 	for i := range ev.Records {
 		m := &ev.Records[i]
-		if q.handle(ctx, log.With("messageId", m.MessageId), m) == outcomeRetry {
+		mlog := log.With("messageId", m.MessageId)
+		if hasDeadline && time.Until(deadline) < messageMargin {
+			mlog.Warn("message not tried; too close to the invocation's deadline", "outcome", outcomeRetry)
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			continue
+		}
+		if q.handle(ctx, mlog, m) == outcomeRetry {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 		}
 	}

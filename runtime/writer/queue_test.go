@@ -287,3 +287,27 @@ func TestNewHandlerReadsTheSource(t *testing.T) {
 		}
 	}
 }
+
+// With less than messageMargin left, the messages not yet started are
+// listed without being tried: the function answers before Lambda stops it,
+// which would fail the whole batch, the messages written included.
+func TestQueueListsTheMessagesItHasNoTimeFor(t *testing.T) {
+	t.Parallel()
+	db := &keyedDB{}
+	var log bytes.Buffer
+	q := &QueueHandler{Writer: newTestHandler(db, &log), SQS: &fakeSQS{}, DeadLetterQueueURL: testDLQ}
+	ctx, cancel := context.WithTimeout(context.Background(), messageMargin/2)
+	defer cancel()
+	out, err := q.Invoke(ctx, sqsEvent(t, map[string]string{"m1": `{"category":"Q","item":"a"}`, "m2": `{"category":"Q","item":"b"}`}, "m1", "m2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"batchItemFailures":[{"itemIdentifier":"m1"},{"itemIdentifier":"m2"}]}`; string(out) != want || len(db.puts) != 0 {
+		t.Errorf("response = %s with %d puts, want %s and nothing tried", out, len(db.puts), want)
+	}
+	for _, id := range []string{"m1", "m2"} {
+		if r := logRecords(t, log.String())[id]; len(r) != 1 || r[0]["outcome"] != outcomeRetry || r[0]["msg"] != "message not tried; too close to the invocation's deadline" {
+			t.Errorf("records of %s = %v, want one saying it was not tried", id, r)
+		}
+	}
+}
