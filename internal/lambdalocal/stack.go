@@ -1,6 +1,7 @@
 // Package lambdalocal runs the writer function on this machine as Lambda
 // runs it: the bootstrap built as the CDK bundler builds it, under the AWS
-// Lambda Runtime Interface Emulator, writing to a moto_server DynamoDB API.
+// Lambda Runtime Interface Emulator, writing to a moto_server DynamoDB API
+// (and, for a queue writer, sending dead letters to its SQS API).
 // Every service listens on a free loopback port and is stopped by Stop.
 package lambdalocal
 
