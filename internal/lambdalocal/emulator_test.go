@@ -74,3 +74,15 @@ func TestWriterEnvIsHermetic(t *testing.T) {
 		}
 	}
 }
+
+func TestQueueEnvNamesTheWritersVariables(t *testing.T) {
+	got := QueueEnv("https://sqs.eu-west-1.amazonaws.com/111111111111/dlq", "http://127.0.0.1:1")
+	want := []string{
+		"WRITER_SOURCE=queue",
+		"DEAD_LETTER_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/111111111111/dlq",
+		"AWS_ENDPOINT_URL_SQS=http://127.0.0.1:1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("QueueEnv = %q, want %q", got, want)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
 )
@@ -90,6 +91,28 @@ func (m *Moto) Client(region string) *dynamodb.Client {
 		BaseEndpoint: aws.String(m.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 	})
+}
+
+// SQS returns an SQS client for moto in region, with dummy credentials.
+func (m *Moto) SQS(region string) *sqs.Client {
+	return sqs.New(sqs.Options{
+		Region:       region,
+		BaseEndpoint: aws.String(m.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+	})
+}
+
+// CreateQueue creates a standard queue named name in region, with the
+// queue attributes attrs (nil for SQS's defaults), and returns
+// the URL a deployed function would be given for it,
+// https://sqs.<region>.amazonaws.com/<account>/<name>: moto_server finds a
+// queue by its URL's last segment, so the function reaches it through its
+// SQS endpoint (QueueEnv) and reads its region from that URL, as deployed.
+func (m *Moto) CreateQueue(ctx context.Context, region, name string, attrs map[string]string) (string, error) {
+	if _, err := m.SQS(region).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs}); err != nil {
+		return "", fmt.Errorf("create queue %s in moto_server: %w", name, err)
+	}
+	return fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, m.AccountID, name), nil
 }
 
 // CreateTable creates the writer's table, by its name, in the ARN's region

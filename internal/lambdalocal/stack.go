@@ -1,6 +1,7 @@
 // Package lambdalocal runs the writer function on this machine as Lambda
 // runs it: the bootstrap built as the CDK bundler builds it, under the AWS
-// Lambda Runtime Interface Emulator, writing to a moto_server DynamoDB API.
+// Lambda Runtime Interface Emulator, writing to a moto_server DynamoDB API
+// (and, for a queue writer, sending dead letters to its SQS API).
 // Every service listens on a free loopback port and is stopped by Stop.
 package lambdalocal
 
@@ -83,5 +84,16 @@ func WriterEnv(tableARN, dynamoDBURL string) []string {
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=30",
+	}
+}
+
+// QueueEnv is what WriterEnv needs on top for a queue writer: the source,
+// the dead-letter queue's URL (as Moto.CreateQueue returns it) and
+// moto_server as the SQS endpoint.
+func QueueEnv(deadLetterQueueURL, sqsURL string) []string {
+	return []string{
+		writerspec.Source + "=" + writerspec.SourceQueue,
+		writerspec.DeadLetterQueue + "=" + deadLetterQueueURL,
+		"AWS_ENDPOINT_URL_SQS=" + sqsURL,
 	}
 }

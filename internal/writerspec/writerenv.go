@@ -46,6 +46,19 @@ const (
 // SourceQueue is Source's value on a queue writer.
 const SourceQueue = "queue"
 
+// ParseSource reads Source's value: unset is an invoked writer, SourceQueue
+// a queue writer; anything else is an error, so that a typo never turns a
+// queue writer into one that reads each SQS event as an item.
+func ParseSource(v string) (queue bool, err error) {
+	switch v {
+	case "":
+		return false, nil
+	case SourceQueue:
+		return true, nil
+	}
+	return false, fmt.Errorf("%s is %q; want %s (a writer fed by a queue) or unset (an invoked writer)", Source, v, SourceQueue)
+}
+
 // SampleItem is the variable that lets an event without keys ({} or only
 // "overwrite") write the seed's sample item {category: Fruit, item: Apple}.
 // Unset or "false", such an event is refused: a deployed writer must not

@@ -19,7 +19,7 @@ import (
 
 // startWriter starts the function with endpoint as its DynamoDB endpoint
 // and its own log; extraEnv replaces variables of WriterEnv.
-func startWriter(t *testing.T, endpoint string, extraEnv ...string) (*lambdalocal.Function, *lambdalocal.SyncBuffer) {
+func startWriter(t testing.TB, endpoint string, extraEnv ...string) (*lambdalocal.Function, *lambdalocal.SyncBuffer) {
 	t.Helper()
 	stack := localStack(t)
 	logs := &lambdalocal.SyncBuffer{}

@@ -58,6 +58,10 @@ type faultProxy struct {
 	keepARN bool
 	// rewritten counts the TransactWriteItems bodies rewritten.
 	rewritten int
+	// failMatching, when set, answers every request whose body contains
+	// it with fail500, whatever the queue says: a write that fails on
+	// every delivery.
+	failMatching string
 }
 
 // newFaultProxy starts a proxy to target, stopped when the test ends.
@@ -98,6 +102,16 @@ func (p *faultProxy) next() fault {
 
 func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := p.next()
+	p.mu.Lock()
+	match := p.failMatching
+	p.mu.Unlock()
+	if match != "" {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(match)) {
+			f = fail500
+		}
+	}
 	if f == fail500 {
 		w.WriteHeader(http.StatusInternalServerError)
 		io.WriteString(w, dynamoDB500)

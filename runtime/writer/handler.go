@@ -112,10 +112,7 @@ type Response struct {
 // value (the returned error may name attributes; main keeps aws-lambda-go
 // from logging it again).
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	log := h.Log
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		log = log.With("requestId", lc.AwsRequestID)
-	}
+	log := h.invocationLog(ctx)
 	if isBatch(payload) {
 		resps, err := h.writeBatch(ctx, payload)
 		h.logBatch(log, resps, err)
@@ -125,6 +122,25 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return json.Marshal(resps)
 	}
 	resp, err := h.write(ctx, payload)
+	h.logItem(log, resp, err)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(resp)
+}
+
+// invocationLog is Log with the invocation's request ID, when ctx has one.
+func (h *Handler) invocationLog(ctx context.Context) *slog.Logger {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return h.Log.With("requestId", lc.AwsRequestID)
+	}
+	return h.Log
+}
+
+// logItem writes the one record of a single-item write: the table, the
+// key, the outcome and, for a failure, the error's type and its cause or
+// rule.
+func (h *Handler) logItem(log *slog.Logger, resp *Response, err error) {
 	var (
 		invalid *InvalidEventError
 		exists  *ItemExistsError
@@ -132,6 +148,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		unknown *OutcomeUnknownError
 	)
 	switch {
+	case err == nil && resp.AlreadyWritten:
+		log.Info("item already written", "table", resp.TableARN, "category", resp.Key.Category, "item", resp.Key.Item, "overwrite", resp.Overwrite)
+	case err == nil:
+		log.Info("item written", "table", resp.TableARN, "category", resp.Key.Category, "item", resp.Key.Item, "overwrite", resp.Overwrite)
 	case errors.As(err, &invalid):
 		log.Warn("event rejected", "errorType", "InvalidEventError", "rule", invalid.Rule)
 	case errors.As(err, &exists):
@@ -143,18 +163,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	case errors.As(err, &unknown):
 		log.Error("put item failed; the item may have been written", "errorType", "OutcomeUnknownError", "table", h.TableARN,
 			"category", unknown.Key.Category, "item", unknown.Key.Item, "cause", unknown.Cause)
-	case err != nil:
+	default:
 		log.Error("invocation failed", "errorType", fmt.Sprintf("%T", err))
 	}
-	if err != nil {
-		return nil, err
-	}
-	msg := "item written"
-	if resp.AlreadyWritten {
-		msg = "item already written"
-	}
-	log.Info(msg, "table", resp.TableARN, "category", resp.Key.Category, "item", resp.Key.Item, "overwrite", resp.Overwrite)
-	return json.Marshal(resp)
 }
 
 // write puts the event's item. The put is conditional (see condition);

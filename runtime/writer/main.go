@@ -1,6 +1,8 @@
 // Command writer is the Lambda function that writes one item, or a batch
-// of up to 100 in one transaction, per invocation into the DynamoDB table named by TABLE_ARN, which may be in another account
-// and another region.
+// of up to 100 in one transaction, per invocation into the DynamoDB table
+// named by TABLE_ARN, which may be in another account and another region.
+// With WRITER_SOURCE=queue it drains a queue instead: each message of an
+// SQS event is one such event.
 package main
 
 import (
@@ -18,13 +20,8 @@ import (
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	table, err := parseTableARN(os.Getenv(writerspec.TableArn))
-	if err != nil {
-		logger.Error("cannot start", "error", err.Error())
-		os.Exit(1)
-	}
 	limitMemory(os.Getenv)
-	sample, err := writerspec.ParseSampleItem(os.Getenv(writerspec.SampleItem))
+	handler, err := newHandler(os.Getenv, logger)
 	if err != nil {
 		logger.Error("cannot start", "error", err.Error())
 		os.Exit(1)
@@ -33,13 +30,42 @@ func main() {
 	// logger; the handler has logged its own record already.
 	log.SetFlags(0)
 	log.SetOutput(&dropHandlerErrors{w: os.Stderr})
-	lambda.Start(&Handler{
-		DB:         newClient(table.Region, os.Getenv),
+	lambda.Start(handler)
+}
+
+// newHandler reads the function's environment once: the table, the
+// sample item's switch and the source. An invoked writer's handler is a
+// Handler; a queue writer's a QueueHandler, which needs its dead-letter
+// queue.
+func newHandler(getenv func(string) string, logger *slog.Logger) (lambda.Handler, error) {
+	table, err := parseTableARN(getenv(writerspec.TableArn))
+	if err != nil {
+		return nil, err
+	}
+	sample, err := writerspec.ParseSampleItem(getenv(writerspec.SampleItem))
+	if err != nil {
+		return nil, err
+	}
+	queue, err := writerspec.ParseSource(getenv(writerspec.Source))
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		DB:         newClient(table.Region, getenv),
 		TableARN:   table.String(),
 		Log:        logger,
 		Now:        time.Now,
 		SampleItem: sample,
-	})
+	}
+	if !queue {
+		return h, nil
+	}
+	dlq := getenv(writerspec.DeadLetterQueue)
+	region, err := queueRegion(dlq)
+	if err != nil {
+		return nil, err
+	}
+	return &QueueHandler{Writer: h, SQS: newQueueClient(region, getenv), DeadLetterQueueURL: dlq}, nil
 }
 
 // parseTableARN checks that s is a DynamoDB table ARN, by the rules of
