@@ -49,8 +49,11 @@ synth-queue: node_modules
 
 # Every test: config, both templates, the bundler, the writer function (unit
 # and end to end under the Lambda runtime emulator), the access check.
+# The second line checks the queue writer's build (-tags queue) takes
+# WRITER_SOURCE=queue; the end-to-end tests run that build.
 test:
 	go test -count=1 ./...
+	go test -count=1 -tags queue -run '^TestNewHandlerReadsTheSource$$' ./runtime/writer
 
 # Static checks on the code, the CI workflow (actionlint, pinned in go.mod)
 # and the synthesized templates.

@@ -137,11 +137,16 @@ func newWriterFunction(stack awscdk.Stack, role awsiam.Role, props *WriterStackP
 	})
 
 	env := map[string]*string{writerspec.TableArn: jsii.String(props.TableArn)}
+	// Only a queue writer's function links the queue mode (its SQS client),
+	// so an invoked writer's pays neither its init nor its size.
+	var tags []string
 	if props.Queue != nil {
 		maps.Copy(env, queueEnvironment(deadLetters))
+		tags = []string{writerspec.QueueBuildTag}
 	}
 	fn, err := gofunction.New(stack, "Writer", &gofunction.Props{
 		Entry: writerspec.Entry,
+		Tags:  tags,
 		FunctionOptions: awslambda.FunctionOptions{
 			Description:     jsii.String("Writes items to " + props.TableArn),
 			Role:            role,

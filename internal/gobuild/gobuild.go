@@ -11,12 +11,25 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // DefaultFlags are the build flags every Lambda binary of this project is
 // built with: reproducible paths, no symbol tables, and no RPC mode of
 // aws-lambda-go (provided.al2023 speaks only the Runtime API).
 var DefaultFlags = []string{"-trimpath", "-ldflags=-s -w", "-tags=lambda.norpc"}
+
+// WithTags returns DefaultFlags with more build tags, for a binary that
+// links code only some functions need (the writer's queue mode).
+func WithTags(tags ...string) []string {
+	flags := slices.Clone(DefaultFlags)
+	for i, f := range flags {
+		if rest, ok := strings.CutPrefix(f, "-tags="); ok {
+			flags[i] = "-tags=" + strings.Join(append([]string{rest}, tags...), ",")
+		}
+	}
+	return flags
+}
 
 // Options says what to build and where.
 type Options struct {

@@ -131,3 +131,16 @@ func TestBuildFlagsAddVendorOnlyWhenVendored(t *testing.T) {
 		t.Errorf("Args = %q, want the build flags and ./fn", args)
 	}
 }
+
+// TestWithTagsAddsToTheDefaultTags: extra tags join lambda.norpc in the
+// one -tags flag; the other flags stay.
+func TestWithTagsAddsToTheDefaultTags(t *testing.T) {
+	t.Parallel()
+	got := strings.Join(WithTags("queue"), " ")
+	if want := "-trimpath -ldflags=-s -w -tags=lambda.norpc,queue"; got != want {
+		t.Errorf("WithTags(queue) = %s, want %s", got, want)
+	}
+	if strings.Join(DefaultFlags, " ") != "-trimpath -ldflags=-s -w -tags=lambda.norpc" {
+		t.Errorf("WithTags changed DefaultFlags: %v", DefaultFlags)
+	}
+}

@@ -32,6 +32,9 @@ type Props struct {
 	// Default: the nearest directory at or above the working directory that
 	// holds go.mod (the CDK CLI runs the app from the project's root).
 	ModuleDir string
+	// Tags are build tags beyond gobuild.DefaultFlags' (they are part of
+	// the asset hash). Default: none.
+	Tags []string
 }
 
 // GoFunction is an awslambda.Function built from Go sources, for
@@ -60,6 +63,9 @@ func New(scope constructs.Construct, id string, props *Props) (*GoFunction, erro
 		return nil, err
 	}
 	build := gobuild.Options{ModuleRoot: props.ModuleDir, Entry: props.Entry, GOARCH: goarch, Log: os.Stderr}
+	if len(props.Tags) > 0 {
+		build.Flags = gobuild.WithTags(props.Tags...)
+	}
 	if build.ModuleRoot == "" {
 		if build.ModuleRoot, err = gobuild.ModuleRoot("."); err != nil {
 			return nil, fmt.Errorf("gofunction: %v", err)

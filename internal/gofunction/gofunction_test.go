@@ -128,6 +128,23 @@ func TestSourceHashFollowsTheBuildFlags(t *testing.T) {
 	}
 }
 
+// TestSourceHashFollowsExtraTags: extra tags (a GoFunction's Tags) select the files a tag
+// guards, so its asset hash follows them (WriterStack builds a queue
+// writer with the queue tag).
+func TestSourceHashFollowsExtraTags(t *testing.T) {
+	t.Parallel()
+	root := writeModule(t, "println(greet.Hello())")
+	if err := os.WriteFile(filepath.Join(root, "greet", "queue.go"), []byte("//go:build queue\n\npackage greet\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := gobuild.Options{ModuleRoot: root, Entry: "cmd/fn", GOARCH: "arm64"}
+	queue := plain
+	queue.Flags = gobuild.WithTags("queue")
+	if hashWith(t, plain) == hashWith(t, queue) {
+		t.Error("the queue tag does not change the hash of a module with a file it guards")
+	}
+}
+
 func TestSourceHashReportsAMissingEntry(t *testing.T) {
 	t.Parallel()
 	root := writeModule(t, "")

@@ -29,12 +29,15 @@ type Binaries struct {
 	RIE string
 }
 
-// Build builds the function at entry (relative to moduleRoot) and the
-// emulator into dir. Compiler output goes to log.
-func Build(ctx context.Context, moduleRoot, entry, dir string, log io.Writer) (Binaries, error) {
-	err := gobuild.Build(ctx, gobuild.Options{
-		ModuleRoot: moduleRoot, Entry: entry, OutputDir: dir, GOARCH: runtime.GOARCH, Log: log,
-	})
+// Build builds the function at entry (relative to moduleRoot), with the
+// build tags beyond gobuild.DefaultFlags' given, and the emulator into dir.
+// Compiler output goes to log.
+func Build(ctx context.Context, moduleRoot, entry, dir string, log io.Writer, tags ...string) (Binaries, error) {
+	o := gobuild.Options{ModuleRoot: moduleRoot, Entry: entry, OutputDir: dir, GOARCH: runtime.GOARCH, Log: log}
+	if len(tags) > 0 {
+		o.Flags = gobuild.WithTags(tags...)
+	}
+	err := gobuild.Build(ctx, o)
 	if err != nil {
 		return Binaries{}, err
 	}

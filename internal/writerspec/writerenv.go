@@ -46,6 +46,12 @@ const (
 // SourceQueue is Source's value on a queue writer.
 const SourceQueue = "queue"
 
+// QueueBuildTag is the build tag that links the queue mode (its SQS
+// client) into the bootstrap: WriterStack builds a queue writer's function
+// with it, and an invoked writer's without, so that it pays neither the
+// SQS package's init nor its size.
+const QueueBuildTag = "queue"
+
 // ParseSource reads Source's value: unset is an invoked writer, SourceQueue
 // a queue writer; anything else is an error, so that a typo never turns a
 // queue writer into one that reads each SQS event as an item.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
 // Environment variables the client is built from. Lambda sets the first three
@@ -59,22 +58,4 @@ func envCredentials(getenv func(string) string) aws.CredentialsProviderFunc {
 		}
 		return c, nil
 	}
-}
-
-// envEndpointSQS is the SQS endpoint for local runs (moto_server).
-const envEndpointSQS = "AWS_ENDPOINT_URL_SQS"
-
-// newQueueClient returns the SQS client a queue writer sends dead letters
-// with, in the dead-letter queue's region, configured from getenv as
-// newClient is.
-func newQueueClient(region string, getenv func(string) string) *sqs.Client {
-	o := sqs.Options{
-		Region:      region,
-		Credentials: aws.NewCredentialsCache(envCredentials(getenv)),
-		Retryer:     newRetryer(),
-	}
-	if url := getenv(envEndpointSQS); url != "" {
-		o.BaseEndpoint = aws.String(url)
-	}
-	return sqs.New(o)
 }

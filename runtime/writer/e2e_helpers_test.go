@@ -19,6 +19,7 @@ import (
 	"github.com/cross-account-dynamodb/cdk/internal/gobuild"
 	"github.com/cross-account-dynamodb/cdk/internal/lambdalocal"
 	"github.com/cross-account-dynamodb/cdk/internal/tablespec"
+	"github.com/cross-account-dynamodb/cdk/internal/writerspec"
 )
 
 const e2eTableARN = tablespec.ExampleArn
@@ -79,7 +80,9 @@ func buildBinaries() (lambdalocal.Binaries, error) {
 	if err != nil {
 		return lambdalocal.Binaries{}, err
 	}
-	return lambdalocal.Build(context.Background(), root, "runtime/writer", local.dir, &local.logs)
+	// The queue writer's build: it runs invoked events as the default one
+	// does, and the queue mode's tests need it.
+	return lambdalocal.Build(context.Background(), root, writerspec.Entry, local.dir, &local.logs, writerspec.QueueBuildTag)
 }
 
 func tail(s string, n int) string {

@@ -65,7 +65,11 @@ func newHandler(getenv func(string) string, logger *slog.Logger) (lambda.Handler
 	if err != nil {
 		return nil, err
 	}
-	return &QueueHandler{Writer: h, SQS: newQueueClient(region, getenv), DeadLetterQueueURL: dlq}, nil
+	dead, err := newDeadLetters(dlq, region, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &QueueHandler{Writer: h, DeadLetters: dead}, nil
 }
 
 // parseTableARN checks that s is a DynamoDB table ARN, by the rules of

@@ -9,9 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 // maxErrorMessageBytes bounds the ErrorMessage attribute of a dead-lettered
@@ -40,10 +37,14 @@ const (
 	outcomeRetry = "retry"
 )
 
-// SQS is what the queue handler calls: SendMessage, to move a message that
-// can never succeed to the dead-letter queue.
-type SQS interface {
-	SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+// DeadLetters is what the queue handler calls to move a message that can
+// never succeed to the dead-letter queue: Send puts body there with the
+// attributes ErrorCode and ErrorMessage, and returns the new message's ID.
+// Its SQS implementation is linked only into a queue writer's build (build
+// tag writerspec.QueueBuildTag), so that an invoked writer's binary carries
+// no SQS client.
+type DeadLetters interface {
+	Send(ctx context.Context, body, errorCode, errorMessage string) (messageID string, err error)
 }
 
 // QueueHandler is the function of a writer fed by a queue
@@ -56,11 +57,8 @@ type QueueHandler struct {
 	// Writer writes each message's event, with its client, table and
 	// clock.
 	Writer *Handler
-	// SQS sends to the dead-letter queue, built in the queue's region.
-	SQS SQS
-	// DeadLetterQueueURL is the dead-letter queue's URL
-	// (writerspec.DeadLetterQueue).
-	DeadLetterQueueURL string
+	// DeadLetters sends to the dead-letter queue, in the queue's region.
+	DeadLetters DeadLetters
 }
 
 // Invoke handles one SQS event and logs one record per message. The
@@ -161,18 +159,7 @@ func neverSucceeds(err error) (errorType string, never bool) {
 func (q *QueueHandler) deadLetter(ctx context.Context, body, errorType string, err error) (string, error) {
 	callCtx, cancel := beforeDeadline(ctx)
 	defer cancel()
-	out, sendErr := q.SQS.SendMessage(callCtx, &sqs.SendMessageInput{
-		QueueUrl:    &q.DeadLetterQueueURL,
-		MessageBody: &body,
-		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
-			"ErrorCode":    {DataType: aws.String("String"), StringValue: aws.String(errorType)},
-			"ErrorMessage": {DataType: aws.String("String"), StringValue: aws.String(errorMessage(err))},
-		},
-	})
-	if sendErr != nil {
-		return "", sendErr
-	}
-	return aws.ToString(out.MessageId), nil
+	return q.DeadLetters.Send(callCtx, body, errorType, errorMessage(err))
 }
 
 // errorMessage is err's message for the ErrorMessage attribute, cut to

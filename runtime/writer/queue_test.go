@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
 const testDLQ = "https://sqs.eu-west-1.amazonaws.com/222222222222/writer-dlq"
@@ -45,18 +44,21 @@ func (f *keyedDB) TransactWriteItems(context.Context, *dynamodb.TransactWriteIte
 	return &dynamodb.TransactWriteItemsOutput{}, f.transactErr
 }
 
-// fakeSQS records SendMessage calls and answers with err.
-type fakeSQS struct {
-	sent []*sqs.SendMessageInput
+// deadLetter is one message the handler sent to the dead-letter queue.
+type deadLetter struct{ body, code, message string }
+
+// fakeDeadLetters records the dead letters sent and answers with err.
+type fakeDeadLetters struct {
+	sent []deadLetter
 	err  error
 }
 
-func (f *fakeSQS) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
-	f.sent = append(f.sent, in)
+func (f *fakeDeadLetters) Send(_ context.Context, body, code, message string) (string, error) {
+	f.sent = append(f.sent, deadLetter{body, code, message})
 	if f.err != nil {
-		return nil, f.err
+		return "", f.err
 	}
-	return &sqs.SendMessageOutput{MessageId: aws.String(fmt.Sprintf("dead-%d", len(f.sent)))}, nil
+	return fmt.Sprintf("dead-%d", len(f.sent)), nil
 }
 
 func sqsEvent(t *testing.T, bodies map[string]string, order ...string) []byte {
@@ -95,9 +97,9 @@ func TestQueueListsOnlyTransientFailuresAndDeadLettersTheRest(t *testing.T) {
 		"taken": apiError(400, &types.ConditionalCheckFailedException{Item: map[string]types.AttributeValue{"item": s("taken")}}),
 		"down":  apiError(400, &types.ProvisionedThroughputExceededException{Message: aws.String("slow down")}),
 	}}
-	dlq := &fakeSQS{}
+	dlq := &fakeDeadLetters{}
 	var log bytes.Buffer
-	q := &QueueHandler{Writer: newTestHandler(db, &log), SQS: dlq, DeadLetterQueueURL: testDLQ}
+	q := &QueueHandler{Writer: newTestHandler(db, &log), DeadLetters: dlq}
 	bodies := map[string]string{
 		"m-item":    `{"category":"Q","item":"one","note":"` + secret + `"}`,
 		"m-batch":   `[{"category":"Q","item":"b1"},{"category":"Q","item":"b2"}]`,
@@ -125,13 +127,10 @@ func TestQueueListsOnlyTransientFailuresAndDeadLettersTheRest(t *testing.T) {
 		t.Fatalf("%d messages sent to the dead-letter queue, want %d", len(dlq.sent), len(wantDead))
 	}
 	for i, w := range wantDead {
-		in := dlq.sent[i]
-		code, msg := in.MessageAttributes["ErrorCode"], in.MessageAttributes["ErrorMessage"]
-		if aws.ToString(in.QueueUrl) != testDLQ || aws.ToString(in.MessageBody) != w.body ||
-			aws.ToString(code.DataType) != "String" || aws.ToString(code.StringValue) != w.code ||
-			aws.ToString(msg.DataType) != "String" || !strings.HasPrefix(aws.ToString(msg.StringValue), w.message) {
-			t.Errorf("dead letter %d = %s body %s, ErrorCode %s, ErrorMessage %s; want the body to %s, ErrorCode %s, ErrorMessage starting %q",
-				i, aws.ToString(in.QueueUrl), aws.ToString(in.MessageBody), aws.ToString(code.StringValue), aws.ToString(msg.StringValue), testDLQ, w.code, w.message)
+		got := dlq.sent[i]
+		if got.body != w.body || got.code != w.code || !strings.HasPrefix(got.message, w.message) {
+			t.Errorf("dead letter %d = body %s, ErrorCode %s, ErrorMessage %s; want the body, ErrorCode %s, ErrorMessage starting %q",
+				i, got.body, got.code, got.message, w.code, w.message)
 		}
 	}
 
@@ -174,9 +173,9 @@ func TestQueueListsOnlyTransientFailuresAndDeadLettersTheRest(t *testing.T) {
 // maxReceiveCount its redrive policy moves it.
 func TestQueueListsAMessageWhoseDeadLetterFails(t *testing.T) {
 	t.Parallel()
-	dlq := &fakeSQS{err: errors.New("send failed: connection refused")}
+	dlq := &fakeDeadLetters{err: errors.New("send failed: connection refused")}
 	var log bytes.Buffer
-	q := &QueueHandler{Writer: newTestHandler(&keyedDB{}, &log), SQS: dlq, DeadLetterQueueURL: testDLQ}
+	q := &QueueHandler{Writer: newTestHandler(&keyedDB{}, &log), DeadLetters: dlq}
 	out, err := q.Invoke(context.Background(), sqsEvent(t, map[string]string{"m1": `not json`, "m2": `{"category":"Q","item":"ok"}`}, "m1", "m2"))
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +191,7 @@ func TestQueueListsAMessageWhoseDeadLetterFails(t *testing.T) {
 
 func TestQueueAllWrittenListsNothing(t *testing.T) {
 	t.Parallel()
-	q := &QueueHandler{Writer: newTestHandler(&keyedDB{}, nil), SQS: &fakeSQS{}, DeadLetterQueueURL: testDLQ}
+	q := &QueueHandler{Writer: newTestHandler(&keyedDB{}, nil), DeadLetters: &fakeDeadLetters{}}
 	out, err := q.Invoke(context.Background(), sqsEvent(t, map[string]string{"m1": `{"category":"Q","item":"a"}`}, "m1"))
 	if err != nil || string(out) != `{"batchItemFailures":[]}` {
 		t.Errorf("Invoke = %s, %v; want an empty list", out, err)
@@ -206,7 +205,7 @@ func TestQueueRefusesWhatIsNotAnSQSEvent(t *testing.T) {
 	for _, payload := range []string{`{"category":"Fruit","item":"Pear"}`, `[]`, `{"Records":[]}`, `{"Records":[{"body":"{}"}]}`, `not json`} {
 		db := &keyedDB{}
 		var log bytes.Buffer
-		q := &QueueHandler{Writer: newTestHandler(db, &log), SQS: &fakeSQS{}, DeadLetterQueueURL: testDLQ}
+		q := &QueueHandler{Writer: newTestHandler(db, &log), DeadLetters: &fakeDeadLetters{}}
 		_, err := q.Invoke(context.Background(), []byte(payload))
 		var invalid *InvalidEventError
 		if !errors.As(err, &invalid) || len(db.puts) != 0 {
@@ -271,9 +270,7 @@ func TestNewHandlerReadsTheSource(t *testing.T) {
 		t.Errorf("unset WRITER_SOURCE: %T, %v; want an invoked writer's *Handler", h, err)
 	}
 	h, err = newHandler(env("WRITER_SOURCE", "queue", "DEAD_LETTER_QUEUE_URL", testDLQ), newTestHandler(nil, nil).Log)
-	if q, ok := h.(*QueueHandler); !ok || err != nil || q.DeadLetterQueueURL != testDLQ {
-		t.Errorf("WRITER_SOURCE=queue: %T, %v; want a *QueueHandler with the dead-letter queue", h, err)
-	}
+	checkQueueBuild(t, h, err)
 	for _, tt := range []struct {
 		env     func(string) string
 		wantErr string
@@ -295,7 +292,7 @@ func TestQueueListsTheMessagesItHasNoTimeFor(t *testing.T) {
 	t.Parallel()
 	db := &keyedDB{}
 	var log bytes.Buffer
-	q := &QueueHandler{Writer: newTestHandler(db, &log), SQS: &fakeSQS{}, DeadLetterQueueURL: testDLQ}
+	q := &QueueHandler{Writer: newTestHandler(db, &log), DeadLetters: &fakeDeadLetters{}}
 	ctx, cancel := context.WithTimeout(context.Background(), messageMargin/2)
 	defer cancel()
 	out, err := q.Invoke(ctx, sqsEvent(t, map[string]string{"m1": `{"category":"Q","item":"a"}`, "m2": `{"category":"Q","item":"b"}`}, "m1", "m2"))
