@@ -119,9 +119,14 @@ func (w *queueWriter) records(t *testing.T, id string) []map[string]any {
 }
 
 // checkRecord checks that message id has one log record, with outcome.
+// The function's output reaches the log through the emulator's pipe, which
+// may lag the invocation's answer: it waits, up to 5 s, for the record.
 func (w *queueWriter) checkRecord(t *testing.T, id, outcome string) map[string]any {
 	t.Helper()
 	rs := w.records(t, id)
+	for deadline := time.Now().Add(5 * time.Second); len(rs) == 0 && time.Now().Before(deadline); rs = w.records(t, id) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if len(rs) != 1 || rs[0]["outcome"] != outcome {
 		t.Errorf("log records of %s = %v, want one with outcome %s", id, rs, outcome)
 		return nil
