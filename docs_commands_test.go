@@ -202,6 +202,9 @@ func runInCopy(t *testing.T, block string) string {
 	requireCDKCLI(t)
 	files, err := exec.Command("git", "ls-files").Output()
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("git ls-files: %v (CI=true: this test must run in a git checkout)", err)
+		}
 		t.Skipf("git ls-files: %v (not a git checkout)", err)
 	}
 	dir := t.TempDir()
