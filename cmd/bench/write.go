@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 )
@@ -17,16 +15,11 @@ var writeBench = []string{"test", "-count=1", "-run", "^$", "-bench", "^Benchmar
 
 // write runs BenchmarkWrite and compares the medians of its two halves.
 func (b *bench) write(ctx context.Context) error {
-	cmd := exec.CommandContext(ctx, "go", writeBench...)
-	cmd.Dir = b.root
-	// CI=true: a missing moto_server fails the benchmark instead of skipping it.
-	cmd.Env = append(os.Environ(), "CI=true")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go %s: %v\n%s", strings.Join(writeBench, " "), err, out.Bytes())
+	out, err := b.goTest(ctx, writeBench)
+	if err != nil {
+		return err
 	}
-	results, err := parseWriteBench(out.Bytes())
+	results, err := parseWriteBench(out)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -84,14 +82,7 @@ func BenchmarkBatchInvoke(b *testing.B) {
 // conditional puts of items of the same shape through the same client.
 // Allocations per item are allocs/op divided by 100.
 func BenchmarkBatchWrite(b *testing.B) {
-	stack := localStack(b)
-	table, err := parseTableARN(stack.TableARN)
-	if err != nil {
-		b.Fatal(err)
-	}
-	env := map[string]string{envAccessKeyID: "test", envSecretAccessKey: "test", envEndpoint: stack.Moto.URL}
-	db := newClient(table.Region, func(k string) string { return env[k] })
-	h := &Handler{DB: db, TableARN: stack.TableARN, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
+	h, db := benchHandler(b)
 	ctx := context.Background()
 	n := 0
 	for round := 1; round <= writeRounds; round++ {
@@ -109,7 +100,7 @@ func BenchmarkBatchWrite(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				n++
-				if _, err := db.TransactWriteItems(ctx, bareBatch(stack.TableARN, fmt.Sprintf("BenchBare-%d", n))); err != nil {
+				if _, err := db.TransactWriteItems(ctx, bareBatch(h.TableARN, fmt.Sprintf("BenchBare-%d", n))); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -101,14 +101,7 @@ const writeRounds = 5
 // The two alternate, round by round, so that the machine's load hits both
 // alike; compare the medians of handler and bare (make bench does).
 func BenchmarkWrite(b *testing.B) {
-	stack := localStack(b)
-	table, err := parseTableARN(stack.TableARN)
-	if err != nil {
-		b.Fatal(err)
-	}
-	env := map[string]string{envAccessKeyID: "test", envSecretAccessKey: "test", envEndpoint: stack.Moto.URL}
-	db := newClient(table.Region, func(k string) string { return env[k] })
-	h := &Handler{DB: db, TableARN: stack.TableARN, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
+	h, db := benchHandler(b)
 	ctx := context.Background()
 	n := 0
 	for round := 1; round <= writeRounds; round++ {
@@ -127,7 +120,7 @@ func BenchmarkWrite(b *testing.B) {
 			for b.Loop() {
 				n++
 				in := &dynamodb.PutItemInput{
-					TableName: aws.String(stack.TableARN),
+					TableName: aws.String(h.TableARN),
 					Item: map[string]types.AttributeValue{
 						"category": &types.AttributeValueMemberS{Value: "BenchWrite"},
 						"item":     &types.AttributeValueMemberS{Value: "bare-" + strconv.Itoa(n)},
@@ -168,4 +161,19 @@ func BenchmarkHandlerOwnCost(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchHandler is a Handler in this process, with the client main builds,
+// writing to the shared moto_server's table; db is that client, for the
+// bare halves of the benchmarks.
+func benchHandler(b *testing.B) (*Handler, *dynamodb.Client) {
+	b.Helper()
+	stack := localStack(b)
+	table, err := parseTableARN(stack.TableARN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := map[string]string{envAccessKeyID: "test", envSecretAccessKey: "test", envEndpoint: stack.Moto.URL}
+	db := newClient(table.Region, func(k string) string { return env[k] })
+	return &Handler{DB: db, TableARN: stack.TableARN, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}, db
 }
