@@ -33,9 +33,8 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("access", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
-	var overrides config.Overrides
-	fs.Var(&overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable)")
+	var source config.Source
+	source.Register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: access [-cdk-json cdk.json] [-c key=value]... [cdk.out]")
 		fs.PrintDefaults()
@@ -52,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		dir = fs.Arg(0)
 	}
 
-	result, err := check(*cdkJSON, overrides, dir)
+	result, err := check(source, dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitcode.CannotCheck
@@ -84,8 +83,8 @@ type result struct {
 
 // check reads the configuration the way the app does and checks the cloud
 // assembly in dir against it.
-func check(cdkJSON string, overrides config.Overrides, dir string) (*result, error) {
-	cfg, err := config.Load(cdkJSON, overrides)
+func check(source config.Source, dir string) (*result, error) {
+	cfg, err := source.Load()
 	if err != nil {
 		return nil, err
 	}

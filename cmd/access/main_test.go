@@ -124,7 +124,7 @@ func TestSynthesizedAppGrantsExactlyTheConfiguredAccess(t *testing.T) {
 			if len(x.Differences) != 0 {
 				t.Errorf("differences from the declared grants: %v", x.Differences)
 			}
-			r, err := check(cdkJSON, config.Overrides{Values: overrides}, dir)
+			r, err := check(config.Source{CDKJSON: cdkJSON, Overrides: config.Overrides{Values: overrides}}, dir)
 			if err != nil || len(r.policyDrift) != 0 {
 				t.Errorf("check: %v; the synthesized table policy differs from the declared one: %v", err, r.policyDrift)
 			}

@@ -31,9 +31,8 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("cdkcommands", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
-	var overrides config.Overrides
-	fs.Var(&overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable); passed on to every command")
+	var source config.Source
+	source.Register(fs)
 	var profiles config.Profiles
 	profiles.Register(fs)
 	fs.Usage = func() {
@@ -47,7 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitcode.CannotCheck
 	}
-	cfg, err := config.Load(*cdkJSON, overrides)
+	cfg, err := source.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitcode.CannotCheck
@@ -57,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitcode.CannotCheck
 	}
-	cmds, err := cdkcommands.Commands(fs.Arg(0), cfg, byAccount, overrides.Args)
+	cmds, err := cdkcommands.Commands(fs.Arg(0), cfg, byAccount, source.Overrides.Args)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitcode.CannotCheck

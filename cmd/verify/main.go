@@ -38,20 +38,18 @@ func main() {
 
 // flags are the command line's values.
 type flags struct {
-	cdkJSON   string
-	profiles  config.Profiles
-	overrides config.Overrides
-	write     bool
-	timeout   time.Duration
-	dir       string
+	source   config.Source
+	profiles config.Profiles
+	write    bool
+	timeout  time.Duration
+	dir      string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*flags, bool) {
 	f := &flags{dir: "cdk.out"}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.cdkJSON, "cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
-	fs.Var(&f.overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable)")
+	f.source.Register(fs)
 	f.profiles.Register(fs)
 	fs.BoolVar(&f.write, "write", false, "invoke each writer function with a probe item, read it back and delete it with the table account's credentials")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after this long")
@@ -77,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitcode.CannotCheck
 	}
-	cfg, err := config.Load(f.cdkJSON, f.overrides)
+	cfg, err := f.source.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return exitcode.CannotCheck
@@ -91,6 +89,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	return verify.Run(ctx, verify.Options{
 		Config: cfg, Assembly: f.dir, Profiles: profiles, ProfileFlags: flagNames,
-		ContextArgs: f.overrides.Args, Write: f.write, Out: stdout,
+		ContextArgs: f.source.Overrides.Args, Write: f.write, Out: stdout,
 	})
 }

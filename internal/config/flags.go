@@ -114,3 +114,20 @@ func (p perAccount) Set(s string) error {
 	(*p.m)[acct] = profile
 	return nil
 }
+
+// Source is where an operator's tool reads the configuration from, as the
+// CDK CLI hands it to the app: cdk.json's "context" (-cdk-json) with the
+// -c values on top.
+type Source struct {
+	CDKJSON   string
+	Overrides Overrides
+}
+
+// Register adds -cdk-json and -c to fs.
+func (s *Source) Register(fs *flag.FlagSet) {
+	fs.StringVar(&s.CDKJSON, "cdk-json", "cdk.json", "the app's cdk.json, whose \"context\" holds the configuration")
+	fs.Var(&s.Overrides, "c", "a context value `key=value` that overrides cdk.json, as with cdk synth -c (repeatable)")
+}
+
+// Load reads and validates the configuration from the source.
+func (s *Source) Load() (Config, error) { return Load(s.CDKJSON, s.Overrides) }
